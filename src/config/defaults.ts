@@ -1,0 +1,52 @@
+/**
+ * The single table of configuration settings: path in knooppunt.config.json, environment override, type,
+ * default (absent = required) and what it means. docs/configuration.md is generated from this table
+ * (`npx knooppunt config --docs`), and the loader derives its environment overrides from it.
+ */
+export type SettingType = 'string' | 'number' | 'boolean' | 'list' | 'enum';
+
+export interface Setting {
+  path: string;
+  type: SettingType;
+  default?: string | number | boolean | string[];
+  /** File paths are resolved relative to the configuration file's folder. */
+  isPath?: boolean;
+  doc: string;
+}
+
+export const MB = 1024 * 1024;
+
+export const SETTINGS: readonly Setting[] = [
+  { path: 'hub.name', type: 'string', doc: "The hub's organisation name, as put in generated CPAs (PartyInfo/@partyName)." },
+  { path: 'hub.oin', type: 'string', doc: "The hub's OIN (20 digits; PartyId type urn:osb:oin). Must equal subject.serialNumber of its certificates (DK-16)." },
+  { path: 'hub.endpoints.diginetwerk', type: 'string', doc: 'ebMS endpoint URL of the hub on Diginetwerk (https); used in CPAs with connectietype diginetwerk.' },
+  { path: 'hub.endpoints.internet', type: 'string', doc: 'ebMS endpoint URL of the hub on the Internet (https); used in CPAs with connectietype internet.' },
+  { path: 'tls.server.cert', type: 'string', isPath: true, doc: 'PEM file: TLS server certificate of the ebMS listener (its host must match the endpoint URLs, DK-37).' },
+  { path: 'tls.server.key', type: 'string', isPath: true, doc: 'PEM file: private key of the TLS server certificate.' },
+  { path: 'tls.client.cert', type: 'string', isPath: true, doc: 'PEM file: TLS client certificate presented to peers (mutual TLS, DK-02).' },
+  { path: 'tls.client.key', type: 'string', isPath: true, doc: 'PEM file: private key of the TLS client certificate.' },
+  { path: 'tls.signing.cert', type: 'string', isPath: true, doc: 'PEM file: certificate for XML signatures and payload decryption (profiles -s and -e).' },
+  { path: 'tls.signing.key', type: 'string', isPath: true, doc: 'PEM file: private key of the signing certificate.' },
+  { path: 'tls.trustAnchors', type: 'list', isPath: true, doc: 'PEM files with the trusted roots/intermediates for peer certificates (PKIoverheid Private Root in production, PKI005). Environment: comma-separated.' },
+  { path: 'tls.crls', type: 'list', default: [], doc: 'CRL files or http(s) URLs, refreshed periodically (DK-30). Environment: comma-separated.' },
+  { path: 'tls.crlRefreshMinutes', type: 'number', default: 240, doc: 'How often CRLs are reloaded, in minutes (at most 240: DK-30 asks for at least every 4 h).' },
+  { path: 'listen.portal.host', type: 'string', default: '127.0.0.1', doc: 'Address of the portal/API listener (HTTP).' },
+  { path: 'listen.portal.port', type: 'number', default: 8080, doc: 'Port of the portal/API listener.' },
+  { path: 'listen.ebms.host', type: 'string', default: '127.0.0.1', doc: 'Address of the ebMS listener (HTTPS with mutual TLS).' },
+  { path: 'listen.ebms.port', type: 'number', default: 8443, doc: 'Port of the ebMS listener.' },
+  { path: 'store.kind', type: 'enum', default: 'sqlite', doc: 'Store implementation: sqlite (embedded; one instance).' },
+  { path: 'store.path', type: 'string', default: 'data/knooppunt.db', isPath: true, doc: 'SQLite database file.' },
+  { path: 'dataDir', type: 'string', default: 'data', isPath: true, doc: 'Folder for data files (mailbox, Ketendata drops, uploads).' },
+  { path: 'schemaDir', type: 'string', default: '', isPath: true, doc: 'Optional folder with official XSDs for extra validation; empty = built-in TypeScript definitions only.' },
+  { path: 'log.level', type: 'enum', default: 'info', doc: 'Log level: fatal, error, warn, info, debug, trace or silent.' },
+  { path: 'metrics.requireToken', type: 'boolean', default: false, doc: 'When true, /metrics needs an API token of the hub operator.' },
+  { path: 'limits.ebmsMaxBytes', type: 'number', default: 30 * MB, doc: 'Largest ebMS request body accepted; larger requests get HTTP 413 before any parsing.' },
+  { path: 'limits.apiMaxBytes', type: 'number', default: 30 * MB, doc: 'Largest REST API request body (JSON with base64 payloads).' },
+];
+
+export const ENV_PREFIX = 'KNOOPPUNT_';
+
+/** `listen.portal.port` -> `KNOOPPUNT_LISTEN_PORTAL_PORT`; `tls.trustAnchors` -> `KNOOPPUNT_TLS_TRUST_ANCHORS`. */
+export function envName(path: string): string {
+  return ENV_PREFIX + path.split('.').map((s) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()).join('_');
+}

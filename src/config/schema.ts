@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/** OIN: 20 digits (IA ch06); the hub's own OIN carries no non-production suffix. */
+export const OIN_PATTERN = /^\d{20}$/;
+
+const httpsUrl = z.string().refine((s) => {
+  try { return new URL(s).protocol === 'https:'; } catch { return false; }
+}, 'must be an https:// URL (DK-02: HTTPS is the only transport)');
+
+const certKey = z.strictObject({ cert: z.string().min(1), key: z.string().min(1) });
+const listener = z.strictObject({ host: z.string().min(1), port: z.number().int().min(0).max(65535) });
+
+export const configSchema = z.strictObject({
+  hub: z.strictObject({
+    name: z.string().min(1),
+    oin: z.string().regex(OIN_PATTERN, 'must be 20 digits (OIN)'),
+    endpoints: z.strictObject({ diginetwerk: httpsUrl, internet: httpsUrl }),
+  }),
+  tls: z.strictObject({
+    server: certKey,
+    client: certKey,
+    signing: certKey,
+    trustAnchors: z.array(z.string().min(1)).min(1, 'at least one trust anchor file is needed'),
+    crls: z.array(z.string().min(1)),
+    crlRefreshMinutes: z.number().int().min(1).max(240, 'at most 240 minutes (DK-30: refresh CRLs at least every 4 h)'),
+  }),
+  listen: z.strictObject({ portal: listener, ebms: listener }),
+  store: z.strictObject({ kind: z.enum(['sqlite']), path: z.string().min(1) }),
+  dataDir: z.string().min(1),
+  schemaDir: z.string(),
+  log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),
+  metrics: z.strictObject({ requireToken: z.boolean() }),
+  limits: z.strictObject({ ebmsMaxBytes: z.number().int().positive(), apiMaxBytes: z.number().int().positive() }),
+});
+
+export type KnooppuntConfig = z.infer<typeof configSchema>;
+
+/** The loaded configuration plus what was read from disk once at start-up (PEMs), frozen. */
+export interface LoadedConfig extends KnooppuntConfig {
+  /** The configuration file, or null when built from defaults/environment only. */
+  source: string | null;
+  pem: {
+    server: { cert: string; key: string };
+    client: { cert: string; key: string };
+    signing: { cert: string; key: string };
+    trustAnchors: string[];
+  };
+}

@@ -1,0 +1,60 @@
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket, PeerCertificate } from 'node:tls';
+import type { Logger } from '../../log.js';
+import type { Metrics } from '../../metrics.js';
+import { serverTlsOptions, type TlsMaterial } from './tls.js';
+
+/** The TLS peer as seen on the socket (DK-16: its OIN is in subject.serialNumber). */
+export interface TlsPeer {
+  oin: string | null;
+  subject: string;
+  fingerprint256: string;
+  /** DER of the peer's leaf certificate. */
+  raw: Buffer;
+}
+
+export type EbmsRequestHandler = (req: IncomingMessage, res: ServerResponse, peer: TlsPeer) => void | Promise<void>;
+
+export function peerOf(req: IncomingMessage): TlsPeer | null {
+  const socket = req.socket as TLSSocket;
+  if (!socket.authorized) return null;
+  const c: PeerCertificate = socket.getPeerCertificate();
+  if (!c || !c.raw) return null;
+  const subject = c.subject as unknown as Record<string, string | string[]>;
+  const serial = subject.serialNumber;
+  return {
+    oin: typeof serial === 'string' ? serial : Array.isArray(serial) ? serial[0] ?? null : null,
+    subject: Object.entries(subject).map(([k, v]) => `${k}=${String(v)}`).join(', '),
+    fingerprint256: c.fingerprint256,
+    raw: c.raw,
+  };
+}
+
+/**
+ * The ebMS listener: HTTPS with mutual TLS (DK-02, DK-31: client-certificate authentication only). Handshakes
+ * without a trusted client certificate never reach the handler; they are counted and logged.
+ */
+export function createEbmsServer(tls: TlsMaterial, handler: EbmsRequestHandler, deps: { logger: Logger; metrics: Metrics }): Server {
+  const server = createServer(serverTlsOptions(tls), (req, res) => {
+    const peer = peerOf(req);
+    if (!peer) { // unreachable with rejectUnauthorized, kept as a second lock
+      res.writeHead(403).end();
+      return;
+    }
+    Promise.resolve(handler(req, res, peer)).catch((err: unknown) => {
+      deps.logger.error({ err }, 'ebMS handler failed');
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 70_000;
+  server.requestTimeout = 300_000;
+  server.on('tlsClientError', (err: NodeJS.ErrnoException, socket) => {
+    const reason = err.code ?? 'unknown';
+    deps.metrics.tlsRejected.inc({ reason });
+    deps.logger.warn({ reason, remote: socket.remoteAddress, message: err.message }, 'TLS handshake refused on ebMS listener');
+  });
+  return server;
+}

@@ -1,0 +1,44 @@
+import type { MigrationResult, OrganisationRepository, Store, StoreStatus, TokenRepository } from '../store.js';
+import { migrate, openDatabase, schemaVersion, type Db } from './database.js';
+import { sqliteOrganisations, sqliteTokens } from './organisations.js';
+
+/** The embedded store: one SQLite file (better-sqlite3 12.x; 13.x segfaults on Node 20, node-stack.md §7). */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly db: Db;
+  readonly organisations: OrganisationRepository;
+  readonly tokens: TokenRepository;
+  readonly #path: string;
+
+  /** Use `SqliteStore.open()`: repositories prepare statements, so the schema must be migrated first. */
+  private constructor(db: Db, path: string) {
+    this.db = db;
+    this.#path = path;
+    this.organisations = sqliteOrganisations(db);
+    this.tokens = sqliteTokens(db);
+  }
+
+  /** Open (or create) the file and bring the schema up to date. */
+  static async open(path: string): Promise<SqliteStore> {
+    const db = openDatabase(path);
+    migrate(db);
+    return new SqliteStore(db, path);
+  }
+
+  async migrate(): Promise<MigrationResult> {
+    return migrate(this.db);
+  }
+
+  async status(): Promise<StoreStatus> {
+    try {
+      this.db.prepare('SELECT 1').get();
+      return { kind: 'sqlite', ok: true, schemaVersion: schemaVersion(this.db), detail: this.#path };
+    } catch (e) {
+      return { kind: 'sqlite', ok: false, schemaVersion: -1, detail: (e as Error).message };
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

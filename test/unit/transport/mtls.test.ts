@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { startKnooppunt, type Knooppunt } from '../../../src/server.js';
+import { issueCertificate } from '../../../src/pki/dev-pki.js';
+import { testConfig } from '../../helpers/config.js';
+import { httpsRequest } from '../../helpers/https.js';
+import { testPki } from '../../helpers/pki.js';
+
+describe('ebMS listener: mutual TLS (DK-02, DK-29, DK-31)', () => {
+  let kp: Knooppunt;
+  const { files } = testPki();
+  const ca = readFileSync(files.caCert, 'utf8');
+  const gem = files.parties['gemeente-0363']!;
+  const client = { ca, cert: readFileSync(gem.client.cert, 'utf8'), key: readFileSync(gem.client.key, 'utf8') };
+
+  beforeAll(async () => { kp = await startKnooppunt(testConfig()); });
+  afterAll(() => kp.stop());
+
+  const rejectedCount = async (reason: string) => {
+    const m = (await kp.metrics.tlsRejected.get()).values.find((v) => v.labels.reason === reason);
+    return m?.value ?? 0;
+  };
+
+  const totalRejected = async () => (await kp.metrics.tlsRejected.get()).values.reduce((n, v) => n + v.value, 0);
+
+  test('a client with a certificate under the trust anchors completes the handshake; its OIN is seen', async () => {
+    const r = await httpsRequest(kp.urls.ebms, client);
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body).peer.oin).toBe('00000099000000036300');
+  });
+
+  test('TLS 1.2 with an NCSC "goed" suite is accepted', async () => {
+    const r = await httpsRequest(kp.urls.ebms, { ...client, maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' });
+    expect(r.status).toBe(200);
+  });
+
+  test('a client without a certificate is refused by the server', async () => {
+    await expect(httpsRequest(kp.urls.ebms, { ca })).rejects.toMatchObject({ code: 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await rejectedCount('ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE')).toBeGreaterThanOrEqual(1);
+  });
+
+  test('a client certificate from a foreign CA is refused by the server', async () => {
+    const foreign = issueCertificate({ commonName: 'Foreign CA', use: 'ca' });
+    const leaf = issueCertificate({ commonName: 'intruder', oin: '00000099000000036300', use: 'client', issuer: foreign });
+    const before = await totalRejected();
+    await expect(httpsRequest(kp.urls.ebms, { ca, cert: leaf.certPem, key: leaf.keyPem })).rejects.toThrow();
+    await expect(httpsRequest(kp.urls.ebms, { ca, cert: leaf.certPem, key: leaf.keyPem, maxVersion: 'TLSv1.2' })).rejects.toThrow();
+    await new Promise((r) => setTimeout(r, 50));
+    // OpenSSL ends these handshakes with a reset on both sides; what matters is that the server refused them.
+    expect(await totalRejected()).toBeGreaterThanOrEqual(before + 2);
+  });
+
+  test('a TLS 1.1 client is refused by the server (TLS001: TLS 1.0/1.1 not allowed)', async () => {
+    await expect(httpsRequest(kp.urls.ebms, { ...client, minVersion: 'TLSv1.1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' }))
+      .rejects.toMatchObject({ code: 'EPROTO', message: expect.stringMatching(/protocol version/) });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await rejectedCount('ERR_SSL_UNSUPPORTED_PROTOCOL')).toBeGreaterThanOrEqual(1);
+  });
+
+  test('a TLS 1.2 client offering only CBC suites is refused (NCSC "uit te faseren")', async () => {
+    await expect(httpsRequest(kp.urls.ebms, { ...client, maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-SHA256:AES128-SHA' }))
+      .rejects.toMatchObject({ code: 'EPROTO', message: expect.stringMatching(/handshake failure/) });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await rejectedCount('ERR_SSL_NO_SHARED_CIPHER')).toBeGreaterThanOrEqual(1);
+  });
+});
