@@ -45,10 +45,153 @@ export interface TokenRepository {
   revoke(id: string, at: string): Promise<boolean>;
 }
 
+export type CpaStatus = 'aangevraagd' | 'gegenereerd' | 'geactiveerd' | 'verlopen' | 'ingetrokken';
+
+/** A stored CPA: the XML as agreed plus what the lists and lifecycle need without parsing it. */
+export interface CpaRecord {
+  cpaId: string;
+  status: CpaStatus;
+  source: 'generated' | 'imported';
+  xml: string;
+  profielnaam: string | null;
+  partyOin: string;
+  partyName: string | null;
+  organisationId: string | null;
+  berichtstroom: string | null;
+  profile: string | null;
+  connectietype: string | null;
+  startAt: string;
+  endAt: string;
+  createdAt: string;
+  updatedAt: string;
+  activatedAt: string | null;
+}
+
+export interface CpaEvent {
+  at: string;
+  event: string;
+  detail: string | null;
+}
+
+export interface CpaRepository {
+  insert(rec: CpaRecord, event: CpaEvent): Promise<void>;
+  /** Replace the XML of an existing CPA (re-import with overwrite). */
+  replace(rec: CpaRecord, event: CpaEvent): Promise<void>;
+  get(cpaId: string): Promise<CpaRecord | null>;
+  list(filter?: { status?: CpaStatus; partyOins?: string[] }): Promise<CpaRecord[]>;
+  setStatus(cpaId: string, status: CpaStatus, event: CpaEvent): Promise<void>;
+  events(cpaId: string): Promise<CpaEvent[]>;
+}
+
+export type MessageDirection = 'in' | 'out';
+export type MessageKind = 'business' | 'signal';
+/**
+ * out: PENDING (in the outbox) → SENT (reliable, awaiting the Acknowledgment) → DELIVERED, or FAILED (refused by the
+ * peer: HTTP 3xx/4xx, MessageError) or EXPIRED (Retries/TimeToLive exhausted: DeliveryFailure).
+ * in: RECEIVED → PROCESSED (the application confirmed it), or REJECTED (answered with a MessageError).
+ */
+export type MessageStatus = 'PENDING' | 'SENT' | 'DELIVERED' | 'FAILED' | 'EXPIRED' | 'RECEIVED' | 'PROCESSED' | 'REJECTED';
+
+export interface MessageRecord {
+  id: string;
+  messageId: string;
+  direction: MessageDirection;
+  kind: MessageKind;
+  cpaId: string;
+  conversationId: string;
+  refToMessageId: string | null;
+  fromParty: string;
+  toParty: string;
+  service: string;
+  action: string;
+  status: MessageStatus;
+  timestamp: string;
+  timeToLive: string | null;
+  contentType: string;
+  raw: Buffer;
+  replyId: string | null;
+  processedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface MessagePart {
+  contentId: string;
+  contentType: string;
+  content: Buffer;
+}
+
+export interface MessageEvent {
+  at: string;
+  event: string;
+  detail: string | null;
+}
+
+/** An outbox row (ebMS 2.0 §6.4 reliable messaging; signals sent asynchronously use it too). */
+export interface Delivery {
+  messageId: string;
+  endpoint: string;
+  attempts: number;
+  maxAttempts: number;
+  retryIntervalMs: number;
+  nextAttemptAt: string;
+  expiresAt: string | null;
+  awaitingAck: boolean;
+  lastError: string | null;
+}
+
+export interface MessageFilter {
+  status?: MessageStatus;
+  direction?: MessageDirection;
+  kind?: MessageKind;
+  cpaId?: string;
+  /** Only messages of these CPAs (tenant scoping). */
+  cpaIds?: string[];
+  from?: string;
+  to?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface MessageRepository {
+  /**
+   * Store an inbound message with its parts, events and (optionally) the reply we give, in ONE durable
+   * transaction. A message whose (direction, MessageId) exists already is not stored: the existing record is
+   * returned instead (duplicate elimination, ebMS 2.0 §6.4.1).
+   */
+  insertInbound(msg: MessageRecord, parts: MessagePart[], event: MessageEvent, reply?: { msg: MessageRecord; delivery?: Delivery }): Promise<{ inserted: boolean; existing: MessageRecord | null }>;
+  /** Store an outbound message and, when it is to be sent, its outbox row (one transaction). */
+  insertOutbound(msg: MessageRecord, parts: MessagePart[], event: MessageEvent, delivery?: Delivery): Promise<void>;
+  get(id: string): Promise<MessageRecord | null>;
+  getByMessageId(direction: MessageDirection, messageId: string): Promise<MessageRecord | null>;
+  list(filter: MessageFilter): Promise<MessageRecord[]>;
+  parts(id: string): Promise<MessagePart[]>;
+  events(id: string): Promise<MessageEvent[]>;
+  setStatus(id: string, status: MessageStatus, event?: MessageEvent): Promise<void>;
+  addEvent(id: string, event: MessageEvent): Promise<void>;
+  markProcessed(id: string, at: string): Promise<boolean>;
+}
+
+export interface OutboxRepository {
+  /** Claim up to `limit` due deliveries for `owner` for `leaseMs` (other instances skip them meanwhile). */
+  claimDue(now: Date, limit: number, owner: string, leaseMs: number): Promise<Delivery[]>;
+  get(messageId: string): Promise<Delivery | null>;
+  /** After an attempt: schedule the next one (lease released). */
+  reschedule(messageId: string, update: { attempts: number; nextAttemptAt: string; awaitingAck: boolean; lastError: string | null }): Promise<void>;
+  /** Done (acknowledged, delivered, or given up): remove the row, set the message status, add the event. */
+  complete(messageId: string, status: MessageStatus, event: MessageEvent): Promise<void>;
+  /** Earliest next attempt, for the worker's timer. */
+  nextDueAt(): Promise<string | null>;
+  count(): Promise<number>;
+}
+
 export interface Store {
   readonly kind: 'sqlite';
   readonly organisations: OrganisationRepository;
   readonly tokens: TokenRepository;
+  readonly cpas: CpaRepository;
+  readonly messages: MessageRepository;
+  readonly outbox: OutboxRepository;
   migrate(): Promise<MigrationResult>;
   status(): Promise<StoreStatus>;
   close(): Promise<void>;

@@ -1,4 +1,6 @@
-import type { MigrationResult, OrganisationRepository, Store, StoreStatus, TokenRepository } from '../store.js';
+import type { CpaRepository, MessageRepository, MigrationResult, OrganisationRepository, OutboxRepository, Store, StoreStatus, TokenRepository } from '../store.js';
+import { sqliteCpas } from './cpas.js';
+import { sqliteMessages } from './messages.js';
 import { migrate, openDatabase, schemaVersion, type Db } from './database.js';
 import { sqliteOrganisations, sqliteTokens } from './organisations.js';
 
@@ -8,6 +10,9 @@ export class SqliteStore implements Store {
   readonly db: Db;
   readonly organisations: OrganisationRepository;
   readonly tokens: TokenRepository;
+  readonly cpas: CpaRepository;
+  readonly messages: MessageRepository;
+  readonly outbox: OutboxRepository;
   readonly #path: string;
 
   /** Use `SqliteStore.open()`: repositories prepare statements, so the schema must be migrated first. */
@@ -16,6 +21,8 @@ export class SqliteStore implements Store {
     this.#path = path;
     this.organisations = sqliteOrganisations(db);
     this.tokens = sqliteTokens(db);
+    this.cpas = sqliteCpas(db);
+    ({ messages: this.messages, outbox: this.outbox } = sqliteMessages(db));
   }
 
   /** Open (or create) the file and bring the schema up to date. */

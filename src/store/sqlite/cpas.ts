@@ -1,0 +1,48 @@
+import type { CpaEvent, CpaRecord, CpaRepository } from '../store.js';
+import type { Db } from './database.js';
+
+interface Row {
+  cpa_id: string; status: CpaRecord['status']; source: CpaRecord['source']; xml: string; profielnaam: string | null;
+  party_oin: string; party_name: string | null; organisation_id: string | null; berichtstroom: string | null;
+  profile: string | null; connectietype: string | null; start_at: string; end_at: string; created_at: string;
+  updated_at: string; activated_at: string | null;
+}
+
+const toRecord = (r: Row): CpaRecord => ({
+  cpaId: r.cpa_id, status: r.status, source: r.source, xml: r.xml, profielnaam: r.profielnaam, partyOin: r.party_oin,
+  partyName: r.party_name, organisationId: r.organisation_id, berichtstroom: r.berichtstroom, profile: r.profile,
+  connectietype: r.connectietype, startAt: r.start_at, endAt: r.end_at, createdAt: r.created_at, updatedAt: r.updated_at,
+  activatedAt: r.activated_at,
+});
+
+const COLUMNS = 'cpa_id, status, source, xml, profielnaam, party_oin, party_name, organisation_id, berichtstroom, profile, connectietype, start_at, end_at, created_at, updated_at, activated_at';
+const VALUES = '@cpaId, @status, @source, @xml, @profielnaam, @partyOin, @partyName, @organisationId, @berichtstroom, @profile, @connectietype, @startAt, @endAt, @createdAt, @updatedAt, @activatedAt';
+
+export function sqliteCpas(db: Db): CpaRepository {
+  const ins = db.prepare(`INSERT INTO cpas (${COLUMNS}) VALUES (${VALUES})`);
+  const rep = db.prepare(`INSERT OR REPLACE INTO cpas (${COLUMNS}) VALUES (${VALUES})`);
+  const ev = db.prepare('INSERT INTO cpa_events (cpa_id, at, event, detail) VALUES (?, ?, ?, ?)');
+  const get = db.prepare('SELECT * FROM cpas WHERE cpa_id = ?');
+  const all = db.prepare('SELECT * FROM cpas ORDER BY created_at, cpa_id');
+  const status = db.prepare("UPDATE cpas SET status = ?, updated_at = ?, activated_at = CASE WHEN ? = 'geactiveerd' THEN ? ELSE activated_at END WHERE cpa_id = ?");
+  const events = db.prepare('SELECT at, event, detail FROM cpa_events WHERE cpa_id = ? ORDER BY id');
+  const insertTx = db.transaction((rec: CpaRecord, e: CpaEvent, replace: boolean) => {
+    (replace ? rep : ins).run(rec);
+    ev.run(rec.cpaId, e.at, e.event, e.detail);
+  });
+  const statusTx = db.transaction((cpaId: string, s: CpaRecord['status'], e: CpaEvent) => {
+    status.run(s, e.at, s, e.at, cpaId);
+    ev.run(cpaId, e.at, e.event, e.detail);
+  });
+  return {
+    async insert(rec, e) { insertTx(rec, e, false); },
+    async replace(rec, e) { insertTx(rec, e, true); },
+    async get(id) { const r = get.get(id) as Row | undefined; return r ? toRecord(r) : null; },
+    async list(filter) {
+      return (all.all() as Row[]).map(toRecord)
+        .filter((c) => (!filter?.status || c.status === filter.status) && (!filter?.partyOins || filter.partyOins.includes(c.partyOin)));
+    },
+    async setStatus(id, s, e) { statusTx(id, s, e); },
+    async events(id) { return events.all(id) as CpaEvent[]; },
+  };
+}

@@ -1,0 +1,125 @@
+import type { Delivery, MessageEvent, MessagePart, MessageRecord, MessageRepository, OutboxRepository } from '../store.js';
+import type { Db } from './database.js';
+
+interface Row {
+  id: string; message_id: string; direction: MessageRecord['direction']; kind: MessageRecord['kind']; cpa_id: string;
+  conversation_id: string; ref_to_message_id: string | null; from_party: string; to_party: string; service: string;
+  action: string; status: MessageRecord['status']; timestamp: string; time_to_live: string | null; content_type: string;
+  raw: Buffer; reply_id: string | null; processed_at: string | null; created_at: string; updated_at: string;
+}
+
+const toRecord = (r: Row): MessageRecord => ({
+  id: r.id, messageId: r.message_id, direction: r.direction, kind: r.kind, cpaId: r.cpa_id, conversationId: r.conversation_id,
+  refToMessageId: r.ref_to_message_id, fromParty: r.from_party, toParty: r.to_party, service: r.service, action: r.action,
+  status: r.status, timestamp: r.timestamp, timeToLive: r.time_to_live, contentType: r.content_type, raw: r.raw,
+  replyId: r.reply_id, processedAt: r.processed_at, createdAt: r.created_at, updatedAt: r.updated_at,
+});
+
+interface DeliveryRow {
+  message_id: string; endpoint: string; attempts: number; max_attempts: number; retry_interval_ms: number;
+  next_attempt_at: string; expires_at: string | null; awaiting_ack: number; last_error: string | null;
+}
+
+const toDelivery = (r: DeliveryRow): Delivery => ({
+  messageId: r.message_id, endpoint: r.endpoint, attempts: r.attempts, maxAttempts: r.max_attempts, retryIntervalMs: r.retry_interval_ms,
+  nextAttemptAt: r.next_attempt_at, expiresAt: r.expires_at, awaitingAck: r.awaiting_ack === 1, lastError: r.last_error,
+});
+
+export function sqliteMessages(db: Db): { messages: MessageRepository; outbox: OutboxRepository } {
+  const insMsg = db.prepare(`INSERT INTO messages (id, message_id, direction, kind, cpa_id, conversation_id, ref_to_message_id, from_party,
+    to_party, service, action, status, timestamp, time_to_live, content_type, raw, reply_id, processed_at, created_at, updated_at)
+    VALUES (@id, @messageId, @direction, @kind, @cpaId, @conversationId, @refToMessageId, @fromParty, @toParty, @service, @action,
+    @status, @timestamp, @timeToLive, @contentType, @raw, @replyId, @processedAt, @createdAt, @updatedAt)`);
+  const insPart = db.prepare('INSERT INTO message_parts (message_id, idx, content_id, content_type, content) VALUES (?, ?, ?, ?, ?)');
+  const insEvent = db.prepare('INSERT INTO message_events (message_id, at, event, detail) VALUES (?, ?, ?, ?)');
+  const insDelivery = db.prepare(`INSERT INTO deliveries (message_id, endpoint, attempts, max_attempts, retry_interval_ms, next_attempt_at, expires_at, awaiting_ack, last_error)
+    VALUES (@messageId, @endpoint, @attempts, @maxAttempts, @retryIntervalMs, @nextAttemptAt, @expiresAt, @awaitingAck, @lastError)`);
+  const byId = db.prepare('SELECT * FROM messages WHERE id = ?');
+  const byMessageId = db.prepare('SELECT * FROM messages WHERE direction = ? AND message_id = ?');
+  const parts = db.prepare('SELECT content_id AS contentId, content_type AS contentType, content FROM message_parts WHERE message_id = ? ORDER BY idx');
+  const events = db.prepare('SELECT at, event, detail FROM message_events WHERE message_id = ? ORDER BY id');
+  const setStatus = db.prepare('UPDATE messages SET status = ?, updated_at = ? WHERE id = ?');
+  const processed = db.prepare("UPDATE messages SET status = 'PROCESSED', processed_at = ?, updated_at = ? WHERE id = ? AND direction = 'in' AND processed_at IS NULL");
+
+  const addDelivery = (d: Delivery) => insDelivery.run({ ...d, awaitingAck: d.awaitingAck ? 1 : 0 });
+  const insertAll = (m: MessageRecord, ps: MessagePart[], e: MessageEvent) => {
+    insMsg.run(m);
+    ps.forEach((p, i) => insPart.run(m.id, i, p.contentId, p.contentType, p.content));
+    insEvent.run(m.id, e.at, e.event, e.detail);
+  };
+  const inboundTx = db.transaction((m: MessageRecord, ps: MessagePart[], e: MessageEvent, reply?: { msg: MessageRecord; delivery?: Delivery }) => {
+    const existing = byMessageId.get(m.direction, m.messageId) as Row | undefined;
+    if (existing) return { inserted: false, existing: toRecord(existing) };
+    if (reply) {
+      insertAll(reply.msg, [], { at: e.at, event: reply.delivery ? 'QUEUED' : 'SENT', detail: `reply to ${m.messageId}` });
+      if (reply.delivery) addDelivery(reply.delivery);
+    }
+    insertAll({ ...m, replyId: reply?.msg.id ?? m.replyId }, ps, e);
+    return { inserted: true, existing: null };
+  });
+  const outboundTx = db.transaction((m: MessageRecord, ps: MessagePart[], e: MessageEvent, d?: Delivery) => {
+    insertAll(m, ps, e);
+    if (d) addDelivery(d);
+  });
+  const statusTx = db.transaction((id: string, status: MessageRecord['status'], e?: MessageEvent) => {
+    setStatus.run(status, e?.at ?? new Date().toISOString(), id);
+    if (e) insEvent.run(id, e.at, e.event, e.detail);
+  });
+
+  const messages: MessageRepository = {
+    async insertInbound(m, ps, e, reply) { return inboundTx(m, ps, e, reply); },
+    async insertOutbound(m, ps, e, d) { outboundTx(m, ps, e, d); },
+    async get(id) { const r = byId.get(id) as Row | undefined; return r ? toRecord(r) : null; },
+    async getByMessageId(dir, mid) { const r = byMessageId.get(dir, mid) as Row | undefined; return r ? toRecord(r) : null; },
+    async list(f) {
+      const where: string[] = [];
+      const args: unknown[] = [];
+      const eq = (col: string, v: unknown) => { if (v !== undefined) { where.push(`${col} = ?`); args.push(v); } };
+      eq('status', f.status); eq('direction', f.direction); eq('kind', f.kind); eq('cpa_id', f.cpaId);
+      if (f.cpaIds) { where.push(`cpa_id IN (${f.cpaIds.map(() => '?').join(',') || "''"})`); args.push(...f.cpaIds); }
+      if (f.from) { where.push('created_at >= ?'); args.push(f.from); }
+      if (f.to) { where.push('created_at < ?'); args.push(f.to); }
+      const sql = `SELECT * FROM messages ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`;
+      return (db.prepare(sql).all(...args, f.limit ?? 100, f.offset ?? 0) as Row[]).map(toRecord);
+    },
+    async parts(id) { return parts.all(id) as MessagePart[]; },
+    async events(id) { return events.all(id) as MessageEvent[]; },
+    async setStatus(id, s, e) { statusTx(id, s, e); },
+    async addEvent(id, e) { insEvent.run(id, e.at, e.event, e.detail); },
+    async markProcessed(id, at) {
+      return db.transaction(() => {
+        const changed = processed.run(at, at, id).changes > 0;
+        if (changed) insEvent.run(id, at, 'PROCESSED', null);
+        return changed;
+      })();
+    },
+  };
+
+  const claim = db.prepare(`UPDATE deliveries SET lease_owner = ?, lease_until = ?
+    WHERE message_id IN (SELECT message_id FROM deliveries WHERE next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)
+    ORDER BY next_attempt_at LIMIT ?) RETURNING *`);
+  const getDelivery = db.prepare('SELECT * FROM deliveries WHERE message_id = ?');
+  const resched = db.prepare(`UPDATE deliveries SET attempts = @attempts, next_attempt_at = @nextAttemptAt, awaiting_ack = @awaitingAck,
+    last_error = @lastError, lease_owner = NULL, lease_until = NULL WHERE message_id = @messageId`);
+  const del = db.prepare('DELETE FROM deliveries WHERE message_id = ?');
+  const nextDue = db.prepare('SELECT MIN(next_attempt_at) AS at FROM deliveries');
+  const count = db.prepare('SELECT COUNT(*) AS n FROM deliveries');
+  const completeTx = db.transaction((id: string, s: MessageRecord['status'], e: MessageEvent) => {
+    del.run(id);
+    setStatus.run(s, e.at, id);
+    insEvent.run(id, e.at, e.event, e.detail);
+  });
+
+  const outbox: OutboxRepository = {
+    async claimDue(now, limit, owner, leaseMs) {
+      const iso = now.toISOString();
+      return (claim.all(owner, new Date(now.getTime() + leaseMs).toISOString(), iso, iso, limit) as DeliveryRow[]).map(toDelivery);
+    },
+    async get(id) { const r = getDelivery.get(id) as DeliveryRow | undefined; return r ? toDelivery(r) : null; },
+    async reschedule(id, u) { resched.run({ messageId: id, ...u, awaitingAck: u.awaitingAck ? 1 : 0 }); },
+    async complete(id, s, e) { completeTx(id, s, e); },
+    async nextDueAt() { return (nextDue.get() as { at: string | null }).at; },
+    async count() { return (count.get() as { n: number }).n; },
+  };
+  return { messages, outbox };
+}
