@@ -4,8 +4,17 @@ import type { AddressInfo } from 'node:net';
 import { createApiApp, type ApiModule } from './api/app.js';
 import type { ApiContext } from './api/context.js';
 import type { LoadedConfig } from './config/schema.js';
+import { hubIdentityFromConfig } from './cpa/hub-identity.js';
+import { CpaService } from './cpa/service.js';
+import { createMsh, ebmsPaths } from './ebms/msh/factory.js';
+import { ebmsHttpHandler } from './ebms/msh/http.js';
+import type { Msh } from './ebms/msh/msh.js';
+import type { WorkerOptions } from './ebms/reliability/worker.js';
 import { createEbmsServer, type EbmsRequestHandler } from './ebms/transport/server.js';
+import { attachHub, type HubRole } from './hub.js';
 import { createLogger, type Logger } from './log.js';
+import { mailboxApi } from './api/mailbox.js';
+import { routingApi } from './api/routes.js';
 import { Metrics } from './metrics.js';
 import { OrganisationService } from './registry/organisations.js';
 import { openStore } from './store/open.js';
@@ -17,6 +26,7 @@ export interface Knooppunt {
   store: Store;
   logger: Logger;
   metrics: Metrics;
+  msh: Msh;
   portal: HttpServer;
   ebms: HttpsServer;
   urls: { portal: string; ebms: string };
@@ -28,13 +38,8 @@ export interface StartOptions {
   /** Extra API modules (later issues add CPA Beheer, messages, routing). */
   apiModules?: ApiModule[];
   ebmsHandler?: EbmsRequestHandler;
+  worker?: WorkerOptions;
 }
-
-/** Until the MSH is wired, the listener answers a client with a trusted certificate (issue "The house" §9). */
-const helloHandler: EbmsRequestHandler = (_req, res, peer) => {
-  res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ service: 'knooppunt ebMS endpoint', peer: { oin: peer.oin, subject: peer.subject } }));
-};
 
 export async function startKnooppunt(config: LoadedConfig, opts: StartOptions = {}): Promise<Knooppunt> {
   const logger = opts.logger ?? createLogger(config.log.level);
@@ -42,23 +47,35 @@ export async function startKnooppunt(config: LoadedConfig, opts: StartOptions = 
   const store = await openStore(config);
   const organisations = new OrganisationService(store);
   await organisations.ensureHub(config.hub.oin, config.hub.name);
-  const ctx: ApiContext = { config, store, logger, metrics, organisations };
+  // CPA Beheer; expiry warnings (30/7 days) go to the log and the knooppunt_expiring_items gauge (issue 3 §4).
+  const cpas = new CpaService({ store, hub: hubIdentityFromConfig(config), logger, onWarning: (_id, w) => metrics.expiring.inc({ what: w.what, days: String(w.threshold) }) });
+  let sweeping: Promise<unknown> = Promise.resolve();
+  const sweepCpas = () => { metrics.expiring.reset(); sweeping = cpas.sweep().catch((err: unknown) => logger.error({ err }, 'CPA sweep failed')); };
+  sweepCpas();
+  const sweepTimer = setInterval(sweepCpas, 3_600_000).unref();
+  const msh = createMsh(config, { store, cpas, logger, metrics, ...(opts.worker ? { worker: opts.worker } : {}) });
+  const ctx: ApiContext = { config, store, logger, metrics, organisations, cpas, msh };
 
-  const portal = createHttpServer(createApiApp(ctx, opts.apiModules ?? []));
+  const hub: HubRole | null = config.mode === 'hub' ? attachHub(config, { store, msh, organisations, logger }) : null;
+  const portal = createHttpServer(createApiApp(ctx, [routingApi, mailboxApi, ...(opts.apiModules ?? [])]));
   const ebms = createEbmsServer(
     { cert: config.pem.server.cert, key: config.pem.server.key, ca: config.pem.trustAnchors },
-    opts.ebmsHandler ?? helloHandler,
+    opts.ebmsHandler ?? ebmsHttpHandler(msh.pipeline, msh.deps, ebmsPaths(config)),
     { logger, metrics },
   );
   try {
     await listen(portal, config.listen.portal.host, config.listen.portal.port);
     await listen(ebms, config.listen.ebms.host, config.listen.ebms.port);
   } catch (e) {
+    clearInterval(sweepTimer);
     portal.close();
     ebms.close();
+    await sweeping;
     await store.close();
     throw e;
   }
+  msh.start();
+  void hub?.catchUp().catch((err: unknown) => logger.error({ err }, 'hub catch-up failed'));
   const host = (h: string) => (h === '0.0.0.0' || h === '::' ? 'localhost' : h.includes(':') ? `[${h}]` : h);
   const urls = {
     portal: `http://${host(config.listen.portal.host)}:${(portal.address() as AddressInfo).port}`,
@@ -67,12 +84,15 @@ export async function startKnooppunt(config: LoadedConfig, opts: StartOptions = 
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= (async () => {
     logger.info('stopping: listeners close, in-flight requests finish');
-    await Promise.all([closeServer(portal), closeServer(ebms)]);
+    clearInterval(sweepTimer);
+    await Promise.all([closeServer(portal), closeServer(ebms), sweeping]);
+    hub?.stop();
+    await msh.stop();
     await store.close();
     logger.info('stopped');
   })());
   logger.info({ portal: urls.portal, ebms: urls.ebms, store: config.store.kind }, 'knooppunt started');
-  return { config, store, logger, metrics, portal, ebms, urls, stop };
+  return { config, store, logger, metrics, msh, portal, ebms, urls, stop };
 }
 
 function listen(server: HttpServer | HttpsServer, host: string, port: number): Promise<void> {

@@ -3,6 +3,8 @@ import { GatewayError, isGatewayError } from '../errors.js';
 import { requireAuth, authenticate } from './auth.js';
 import type { ApiContext } from './context.js';
 import { buildOpenApi } from './openapi.js';
+import { cpaModule } from './cpas.js';
+import { messagePaths, messageRoutes } from './messages.js';
 import { organisationPaths, organisationRoutes } from './organisations.js';
 
 /** Extra route modules (CPA Beheer, messages, routing…) plug in here without reshaping the app. */
@@ -33,7 +35,7 @@ export function createApiApp(ctx: ApiContext, modules: ApiModule[] = []): expres
     res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
   });
 
-  const allModules: ApiModule[] = [{ router: organisationRoutes, paths: organisationPaths }, ...modules];
+  const allModules: ApiModule[] = [{ router: organisationRoutes, paths: organisationPaths }, cpaModule, { router: messageRoutes, paths: messagePaths }, ...modules];
   const openapi = buildOpenApi(Object.assign({}, ...allModules.map((m) => m.paths)));
   app.get('/api/openapi.json', (_req, res) => { res.json(openapi); });
 

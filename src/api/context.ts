@@ -1,4 +1,6 @@
 import type { LoadedConfig } from '../config/schema.js';
+import type { CpaService } from '../cpa/service.js';
+import type { Msh } from '../ebms/msh/msh.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { Organisation } from '../registry/model.js';
@@ -12,6 +14,10 @@ export interface ApiContext {
   logger: Logger;
   metrics: Metrics;
   organisations: OrganisationService;
+  /** CPA Beheer: generate, validate, import, lifecycle (src/api/cpas.ts). */
+  cpas: CpaService;
+  /** The ebMS MSH: send, ping, pull (src/api/messages.ts). */
+  msh: Msh;
 }
 
 /** The authenticated caller. The hub operator's organisation may act for all (issue "The house" §11). */

@@ -1,8 +1,12 @@
 import { Command } from 'commander';
 import { registerConfig } from './config.js';
+import { registerCpa } from './cpa.js';
+import { registerEbms } from './ebms.js';
 import { registerInit } from './init.js';
 import { registerOrgs } from './orgs.js';
+import { registerRoutes } from './routes.js';
 import { registerServe } from './serve.js';
+import { registerValidate } from './validate.js';
 
 /** `knooppunt <command>`: one file per command group; every command has --help. */
 export function buildProgram(): Command {
@@ -14,6 +18,10 @@ export function buildProgram(): Command {
   registerInit(program);
   registerConfig(program);
   registerOrgs(program);
+  registerCpa(program);
+  registerEbms(program);
+  registerRoutes(program);
+  registerValidate(program);
   return program;
 }
 

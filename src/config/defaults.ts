@@ -17,6 +17,7 @@ export interface Setting {
 export const MB = 1024 * 1024;
 
 export const SETTINGS: readonly Setting[] = [
+  { path: 'mode', type: 'enum', default: 'hub', doc: 'hub: act as the knooppunt (StUF routing of every inbound message); adapter: a gemeente\'s or zorgaanbieder\'s own MSH whose back-office pulls messages through the API.' },
   { path: 'hub.name', type: 'string', doc: "The hub's organisation name, as put in generated CPAs (PartyInfo/@partyName)." },
   { path: 'hub.oin', type: 'string', doc: "The hub's OIN (20 digits; PartyId type urn:osb:oin). Must equal subject.serialNumber of its certificates (DK-16)." },
   { path: 'hub.endpoints.diginetwerk', type: 'string', doc: 'ebMS endpoint URL of the hub on Diginetwerk (https); used in CPAs with connectietype diginetwerk.' },

@@ -11,6 +11,7 @@ const certKey = z.strictObject({ cert: z.string().min(1), key: z.string().min(1)
 const listener = z.strictObject({ host: z.string().min(1), port: z.number().int().min(0).max(65535) });
 
 export const configSchema = z.strictObject({
+  mode: z.enum(['hub', 'adapter']),
   hub: z.strictObject({
     name: z.string().min(1),
     oin: z.string().regex(OIN_PATTERN, 'must be 20 digits (OIN)'),

@@ -37,12 +37,15 @@ export class EbmsError extends Error {
   }
 }
 
+/** SOAP 1.1 §4.4.1 fault codes. */
+export type SoapFaultCode = 'Client' | 'Server' | 'MustUnderstand' | 'VersionMismatch';
+
 /** Cannot be answered with an ebMS message (no CPA/party to address it to): SOAP 1.1 Fault, HTTP 500. */
 export class SoapFaultError extends Error {
-  readonly faultcode: 'Client' | 'Server';
+  readonly faultcode: SoapFaultCode;
   readonly httpStatus: number;
 
-  constructor(faultcode: 'Client' | 'Server', faultstring: string, httpStatus = 500) {
+  constructor(faultcode: SoapFaultCode, faultstring: string, httpStatus = 500) {
     super(faultstring);
     this.name = 'SoapFaultError';
     this.faultcode = faultcode;

@@ -165,9 +165,13 @@ export interface MessageRepository {
   get(id: string): Promise<MessageRecord | null>;
   getByMessageId(direction: MessageDirection, messageId: string): Promise<MessageRecord | null>;
   list(filter: MessageFilter): Promise<MessageRecord[]>;
+  /** Messages whose RefToMessageId is `refToMessageId` (answers to a message), oldest first. */
+  listByRef(direction: MessageDirection, refToMessageId: string): Promise<MessageRecord[]>;
   parts(id: string): Promise<MessagePart[]>;
   events(id: string): Promise<MessageEvent[]>;
   setStatus(id: string, status: MessageStatus, event?: MessageEvent): Promise<void>;
+  /** Set the status only when it is one of `from` (guards against racing updates); true when it changed. */
+  setStatusIf(id: string, from: MessageStatus[], status: MessageStatus, event?: MessageEvent): Promise<boolean>;
   addEvent(id: string, event: MessageEvent): Promise<void>;
   markProcessed(id: string, at: string): Promise<boolean>;
 }
@@ -180,9 +184,139 @@ export interface OutboxRepository {
   reschedule(messageId: string, update: { attempts: number; nextAttemptAt: string; awaitingAck: boolean; lastError: string | null }): Promise<void>;
   /** Done (acknowledged, delivered, or given up): remove the row, set the message status, add the event. */
   complete(messageId: string, status: MessageStatus, event: MessageEvent): Promise<void>;
+  /** Put an existing message (a stored reply being sent again) back in the outbox; false when it is there already. */
+  enqueue(delivery: Delivery): Promise<boolean>;
   /** Earliest next attempt, for the worker's timer. */
   nextDueAt(): Promise<string | null>;
   count(): Promise<number>;
+}
+
+export type RouteRichting = 'verzenden' | 'ontvangen';
+export type RouteKanaal = 'digikoppeling' | 'portaal';
+export type RouteBerichtstroom = 'iwmo' | 'ijw';
+
+/** A row of a gemeente's routing table (GGk manual "Routeren"): one berichtuitwisseling, one direction. */
+export interface RouteRecord {
+  gemeentecode: string;
+  berichtstroom: RouteBerichtstroom;
+  berichttype: string;
+  richting: RouteRichting;
+  kanaal: RouteKanaal;
+  /** Required for digikoppeling, null for portaal. */
+  cpaId: string | null;
+  stufVersie: string;
+  updatedAt: string;
+  updatedBy: string | null;
+}
+
+export type RouteKey = Pick<RouteRecord, 'gemeentecode' | 'berichtstroom' | 'berichttype' | 'richting'>;
+
+/** The chain partner (ketenpartner organisation + its CPA) taking every message for zorgaanbieders of a stroom. */
+export interface KetenpartnerRoute {
+  berichtstroom: RouteBerichtstroom;
+  organisationId: string;
+  cpaId: string;
+  stufVersie: string;
+  updatedAt: string;
+  updatedBy: string | null;
+}
+
+export type RoutingOutcome = 'doorgestuurd' | 'postbus' | 'geweigerd';
+
+/** One Berichtenlog row: a StUF message the hub handled. */
+export interface RoutingLogEntry {
+  id: string;
+  at: string;
+  ebmsMessageId: string;
+  cpaId: string;
+  senderOin: string;
+  stufElement: string | null;
+  berichtstroom: string | null;
+  berichttype: string | null;
+  gemeentecode: string | null;
+  zenderOrganisatie: string | null;
+  ontvangerOrganisatie: string | null;
+  referentienummer: string | null;
+  crossRefnummer: string | null;
+  outcome: RoutingOutcome;
+  foutcode: string | null;
+  detail: string | null;
+  targetOrganisationId: string | null;
+  targetCpaId: string | null;
+  forwardedMessageId: string | null;
+  mailboxItemId: string | null;
+}
+
+export interface RoutingLogFilter {
+  gemeentecode?: string;
+  referentienummer?: string;
+  outcome?: RoutingOutcome;
+  from?: string;
+  to?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface StufReferentie {
+  zenderOrganisatie: string;
+  zenderApplicatie: string;
+  referentienummer: string;
+}
+
+export interface RoutingRepository {
+  upsertRoute(route: RouteRecord): Promise<void>;
+  getRoute(key: RouteKey): Promise<RouteRecord | null>;
+  listRoutes(filter?: { gemeentecode?: string; berichtstroom?: RouteBerichtstroom; richting?: RouteRichting }): Promise<RouteRecord[]>;
+  deleteRoute(key: RouteKey): Promise<boolean>;
+  upsertKetenpartner(route: KetenpartnerRoute): Promise<void>;
+  getKetenpartner(berichtstroom: RouteBerichtstroom): Promise<KetenpartnerRoute | null>;
+  listKetenpartners(): Promise<KetenpartnerRoute[]>;
+  /** IB216: records zender + referentienummer; false when the combination was seen before (atomic). */
+  reserveReferentie(ref: StufReferentie, at: string): Promise<boolean>;
+  /** Frees a reservation again (the message was refused after the IB216 check). */
+  releaseReferentie(ref: StufReferentie): Promise<void>;
+  insertLog(entry: RoutingLogEntry): Promise<void>;
+  listLog(filter?: RoutingLogFilter): Promise<RoutingLogEntry[]>;
+}
+
+/** A file in an organisation's Portaal mailbox ("Bestanden ophalen"). */
+export interface MailboxItem {
+  id: string;
+  organisationId: string;
+  berichttype: string;
+  bestandsnaam: string;
+  contentType: string;
+  size: number;
+  referentienummer: string | null;
+  ebmsMessageId: string | null;
+  createdAt: string;
+  readAt: string | null;
+  deletedAt: string | null;
+}
+
+export interface MailboxFilter {
+  organisationId?: string;
+  berichttype?: string;
+  /** true: only read items; false: only unread. */
+  read?: boolean;
+  includeDeleted?: boolean;
+  from?: string;
+  to?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface MailboxRepository {
+  insert(item: MailboxItem, content: Buffer): Promise<void>;
+  get(id: string): Promise<MailboxItem | null>;
+  content(id: string): Promise<Buffer | null>;
+  list(filter?: MailboxFilter): Promise<MailboxItem[]>;
+  /** Sets (at) or clears (null) the read mark of a not-deleted item; false when there is none. */
+  setRead(id: string, at: string | null): Promise<boolean>;
+  /** Soft delete; false when the item does not exist or is deleted already. */
+  softDelete(id: string, at: string): Promise<boolean>;
+  /** Retention: soft-deletes items read before `readBefore` and all items created before `createdBefore`. */
+  expire(readBefore: string, createdBefore: string, at: string): Promise<number>;
 }
 
 export interface Store {
@@ -192,6 +326,8 @@ export interface Store {
   readonly cpas: CpaRepository;
   readonly messages: MessageRepository;
   readonly outbox: OutboxRepository;
+  readonly routing: RoutingRepository;
+  readonly mailbox: MailboxRepository;
   migrate(): Promise<MigrationResult>;
   status(): Promise<StoreStatus>;
   close(): Promise<void>;

@@ -20,7 +20,12 @@ const VALUES = '@cpaId, @status, @source, @xml, @profielnaam, @partyOin, @partyN
 
 export function sqliteCpas(db: Db): CpaRepository {
   const ins = db.prepare(`INSERT INTO cpas (${COLUMNS}) VALUES (${VALUES})`);
-  const rep = db.prepare(`INSERT OR REPLACE INTO cpas (${COLUMNS}) VALUES (${VALUES})`);
+  // ON CONFLICT … DO UPDATE, not INSERT OR REPLACE: a REPLACE deletes the row and its cpa_events cascade away.
+  const rep = db.prepare(`INSERT INTO cpas (${COLUMNS}) VALUES (${VALUES}) ON CONFLICT(cpa_id) DO UPDATE SET
+    status = excluded.status, source = excluded.source, xml = excluded.xml, profielnaam = excluded.profielnaam,
+    party_oin = excluded.party_oin, party_name = excluded.party_name, organisation_id = excluded.organisation_id,
+    berichtstroom = excluded.berichtstroom, profile = excluded.profile, connectietype = excluded.connectietype,
+    start_at = excluded.start_at, end_at = excluded.end_at, updated_at = excluded.updated_at, activated_at = excluded.activated_at`);
   const ev = db.prepare('INSERT INTO cpa_events (cpa_id, at, event, detail) VALUES (?, ?, ?, ?)');
   const get = db.prepare('SELECT * FROM cpas WHERE cpa_id = ?');
   const all = db.prepare('SELECT * FROM cpas ORDER BY created_at, cpa_id');

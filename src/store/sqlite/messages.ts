@@ -36,6 +36,7 @@ export function sqliteMessages(db: Db): { messages: MessageRepository; outbox: O
     VALUES (@messageId, @endpoint, @attempts, @maxAttempts, @retryIntervalMs, @nextAttemptAt, @expiresAt, @awaitingAck, @lastError)`);
   const byId = db.prepare('SELECT * FROM messages WHERE id = ?');
   const byMessageId = db.prepare('SELECT * FROM messages WHERE direction = ? AND message_id = ?');
+  const byRef = db.prepare('SELECT * FROM messages WHERE direction = ? AND ref_to_message_id = ? ORDER BY created_at, id');
   const parts = db.prepare('SELECT content_id AS contentId, content_type AS contentType, content FROM message_parts WHERE message_id = ? ORDER BY idx');
   const events = db.prepare('SELECT at, event, detail FROM message_events WHERE message_id = ? ORDER BY id');
   const setStatus = db.prepare('UPDATE messages SET status = ?, updated_at = ? WHERE id = ?');
@@ -82,9 +83,18 @@ export function sqliteMessages(db: Db): { messages: MessageRepository; outbox: O
       const sql = `SELECT * FROM messages ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`;
       return (db.prepare(sql).all(...args, f.limit ?? 100, f.offset ?? 0) as Row[]).map(toRecord);
     },
+    async listByRef(dir, ref) { return (byRef.all(dir, ref) as Row[]).map(toRecord); },
     async parts(id) { return parts.all(id) as MessagePart[]; },
     async events(id) { return events.all(id) as MessageEvent[]; },
     async setStatus(id, s, e) { statusTx(id, s, e); },
+    async setStatusIf(id, from, status, e) {
+      return db.transaction(() => {
+        const at = e?.at ?? new Date().toISOString();
+        const changed = db.prepare(`UPDATE messages SET status = ?, updated_at = ? WHERE id = ? AND status IN (${from.map(() => '?').join(',')})`).run(status, at, id, ...from).changes > 0;
+        if (changed && e) insEvent.run(id, e.at, e.event, e.detail);
+        return changed;
+      })();
+    },
     async addEvent(id, e) { insEvent.run(id, e.at, e.event, e.detail); },
     async markProcessed(id, at) {
       return db.transaction(() => {
@@ -102,6 +112,8 @@ export function sqliteMessages(db: Db): { messages: MessageRepository; outbox: O
   const resched = db.prepare(`UPDATE deliveries SET attempts = @attempts, next_attempt_at = @nextAttemptAt, awaiting_ack = @awaitingAck,
     last_error = @lastError, lease_owner = NULL, lease_until = NULL WHERE message_id = @messageId`);
   const del = db.prepare('DELETE FROM deliveries WHERE message_id = ?');
+  const insDeliveryOrIgnore = db.prepare(`INSERT OR IGNORE INTO deliveries (message_id, endpoint, attempts, max_attempts, retry_interval_ms, next_attempt_at, expires_at, awaiting_ack, last_error)
+    VALUES (@messageId, @endpoint, @attempts, @maxAttempts, @retryIntervalMs, @nextAttemptAt, @expiresAt, @awaitingAck, @lastError)`);
   const nextDue = db.prepare('SELECT MIN(next_attempt_at) AS at FROM deliveries');
   const count = db.prepare('SELECT COUNT(*) AS n FROM deliveries');
   const completeTx = db.transaction((id: string, s: MessageRecord['status'], e: MessageEvent) => {
@@ -118,6 +130,7 @@ export function sqliteMessages(db: Db): { messages: MessageRepository; outbox: O
     async get(id) { const r = getDelivery.get(id) as DeliveryRow | undefined; return r ? toDelivery(r) : null; },
     async reschedule(id, u) { resched.run({ messageId: id, ...u, awaitingAck: u.awaitingAck ? 1 : 0 }); },
     async complete(id, s, e) { completeTx(id, s, e); },
+    async enqueue(d) { return insDeliveryOrIgnore.run({ ...d, awaitingAck: d.awaitingAck ? 1 : 0 }).changes > 0; },
     async nextDueAt() { return (nextDue.get() as { at: string | null }).at; },
     async count() { return (count.get() as { n: number }).n; },
   };

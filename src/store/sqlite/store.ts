@@ -1,8 +1,12 @@
-import type { CpaRepository, MessageRepository, MigrationResult, OrganisationRepository, OutboxRepository, Store, StoreStatus, TokenRepository } from '../store.js';
+import type {
+  CpaRepository, MailboxRepository, MessageRepository, MigrationResult, OrganisationRepository, OutboxRepository, RoutingRepository, Store,
+  StoreStatus, TokenRepository,
+} from '../store.js';
 import { sqliteCpas } from './cpas.js';
 import { sqliteMessages } from './messages.js';
 import { migrate, openDatabase, schemaVersion, type Db } from './database.js';
 import { sqliteOrganisations, sqliteTokens } from './organisations.js';
+import { sqliteMailbox, sqliteRouting } from './routing.js';
 
 /** The embedded store: one SQLite file (better-sqlite3 12.x; 13.x segfaults on Node 20, node-stack.md §7). */
 export class SqliteStore implements Store {
@@ -13,6 +17,8 @@ export class SqliteStore implements Store {
   readonly cpas: CpaRepository;
   readonly messages: MessageRepository;
   readonly outbox: OutboxRepository;
+  readonly routing: RoutingRepository;
+  readonly mailbox: MailboxRepository;
   readonly #path: string;
 
   /** Use `SqliteStore.open()`: repositories prepare statements, so the schema must be migrated first. */
@@ -23,6 +29,8 @@ export class SqliteStore implements Store {
     this.tokens = sqliteTokens(db);
     this.cpas = sqliteCpas(db);
     ({ messages: this.messages, outbox: this.outbox } = sqliteMessages(db));
+    this.routing = sqliteRouting(db);
+    this.mailbox = sqliteMailbox(db);
   }
 
   /** Open (or create) the file and bring the schema up to date. */

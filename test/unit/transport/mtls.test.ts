@@ -22,15 +22,16 @@ describe('ebMS listener: mutual TLS (DK-02, DK-29, DK-31)', () => {
 
   const totalRejected = async () => (await kp.metrics.tlsRejected.get()).values.reduce((n, v) => n + v.value, 0);
 
-  test('a client with a certificate under the trust anchors completes the handshake; its OIN is seen', async () => {
+  test('a client with a certificate under the trust anchors completes the handshake and reaches the MSH', async () => {
+    // A GET reaches the ebMS handler, which answers with a SOAP Fault (b.7 rule 1: only POST).
     const r = await httpsRequest(kp.urls.ebms, client);
-    expect(r.status).toBe(200);
-    expect(JSON.parse(r.body).peer.oin).toBe('00000099000000036300');
+    expect(r.status).toBe(500);
+    expect(r.body).toContain('<faultcode>SOAP:Client</faultcode>');
   });
 
   test('TLS 1.2 with an NCSC "goed" suite is accepted', async () => {
     const r = await httpsRequest(kp.urls.ebms, { ...client, maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' });
-    expect(r.status).toBe(200);
+    expect(r.status).toBe(500);
   });
 
   test('a client without a certificate is refused by the server', async () => {

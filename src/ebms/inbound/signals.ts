@@ -1,0 +1,69 @@
+import type { CollaborationProtocolAgreement } from '../../cpa/model.js';
+import type { MessageRecord } from '../../store/store.js';
+import { EbmsError } from '../errors.js';
+import type { ParsedEnvelope } from '../envelope/model.js';
+import { parseEnvelope } from '../envelope/index.js';
+import { parseSoapWithAttachments } from '../mime/index.js';
+import type { MshDeps } from '../msh/deps.js';
+import type { MshEvents } from '../msh/events.js';
+import { extractAcknowledgmentReferences, extractSignedInfoReferences, verifyEnvelope, verifySignedAckReferences } from '../signature/index.js';
+import { partyByPartyId } from '../../cpa/resolve.js';
+
+/** The SOAP part of a stored message, as text (for the signed-Ack reference check). */
+export function soapTextOf(rec: MessageRecord): string {
+  return parseSoapWithAttachments(rec.raw, rec.contentType).soapPart.content.toString('utf8');
+}
+
+/**
+ * Signals that answer something we sent: Acknowledgment (ebMS 2.0 §6.3.2), MessageError (§4.2), Pong (§8.2),
+ * StatusResponse (§7.1.2). They arrive on the listener (async) or in the HTTP response (sync); both end here.
+ * Returns the referenced outbound message. Unknown references are ValueNotRecognized (b.7 rule 5).
+ */
+export async function applyAnswerSignal(deps: MshDeps, events: MshEvents, cpa: CollaborationProtocolAgreement, env: ParsedEnvelope, soapXml: string, signalRecord: MessageRecord): Promise<MessageRecord> {
+  const h = env.MessageHeader;
+  const refId = env.Acknowledgment?.RefToMessageId ?? env.StatusResponse?.RefToMessageId ?? h.MessageData.RefToMessageId;
+  const refLoc = env.Acknowledgment ? '//Header/Acknowledgment/RefToMessageId' : '//Header/MessageHeader/MessageData/RefToMessageId';
+  if (!refId) throw new EbmsError('Inconsistent', refLoc, `${h.Action} without RefToMessageId`);
+  const out = await deps.store.messages.getByMessageId('out', refId);
+  if (!out || out.cpaId !== h.CPAId) throw new EbmsError('ValueNotRecognized', refLoc, `RefToMessageId ${refId} is not a message sent over CPA ${h.CPAId}`);
+  const at = (deps.now?.() ?? new Date()).toISOString();
+  switch (h.Action) {
+    case 'Acknowledgment': {
+      await checkSignedAck(deps, cpa, env, soapXml, out);
+      if (await deps.store.messages.setStatusIf(out.id, ['PENDING', 'SENT'], 'DELIVERED', { at, event: 'DELIVERED', detail: `Acknowledgment ${h.MessageData.MessageId}` })) {
+        await deps.store.outbox.complete(out.id, 'DELIVERED', { at, event: 'ACK', detail: null });
+        events.emit('delivered', out);
+      }
+      break;
+    }
+    case 'MessageError': {
+      const reason = (env.ErrorList?.Error ?? []).map((e) => `${e.errorCode} at ${e.location ?? '?'}: ${e.Description?.value ?? ''}`).join('; ');
+      if (await deps.store.messages.setStatusIf(out.id, ['PENDING', 'SENT', 'DELIVERED'], 'FAILED', { at, event: 'FAILED', detail: `MessageError: ${reason}` })) {
+        await deps.store.outbox.complete(out.id, 'FAILED', { at, event: 'MESSAGE_ERROR', detail: reason });
+        events.emit('failed', out, reason);
+      }
+      break;
+    }
+    default:
+      // Pong or StatusResponse: the request was sent directly (not through the outbox).
+      await deps.store.messages.setStatusIf(out.id, ['PENDING', 'SENT'], 'DELIVERED', { at, event: 'ANSWERED', detail: `${h.Action} ${h.MessageData.MessageId}` });
+  }
+  events.emit('signal', h.Action, refId, signalRecord);
+  return out;
+}
+
+/**
+ * DK-26 / ebMS 2.0 §6.3.2.2: when we asked for a signed Acknowledgment, it must be signed by the receiver's CPA
+ * signing certificate and carry exactly the ds:Reference elements of the message we signed (ebms-core
+ * EbMSSignatureValidator).
+ */
+async function checkSignedAck(deps: MshDeps, cpa: CollaborationProtocolAgreement, env: ParsedEnvelope, soapXml: string, out: MessageRecord): Promise<void> {
+  const sentXml = soapTextOf(out);
+  const sent = parseEnvelope(sentXml);
+  if (!sent.AckRequested?.signed) return;
+  if (!env.signaturePresent) throw new EbmsError('SecurityFailure', '//Header/Signature', 'a signed Acknowledgment was requested (AckRequested signed="true"); this one is not signed');
+  const signer = partyByPartyId(cpa, env.MessageHeader.From.PartyId[0]!);
+  const signingCert = signer?.Certificate.find((c) => signer.DocExchange.some((d) => d.ebXMLSenderBinding?.SenderNonRepudiation?.SigningCertificateRef === c.certId))?.pem;
+  verifyEnvelope(soapXml, [], { ...(signingCert ? { expectedCertPem: signingCert } : {}), allowSha1: false });
+  verifySignedAckReferences(extractAcknowledgmentReferences(soapXml), extractSignedInfoReferences(sentXml));
+}

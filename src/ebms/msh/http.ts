@@ -1,0 +1,65 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SoapFaultError } from '../errors.js';
+import { buildSoapFault } from '../envelope/index.js';
+import type { InboundPipeline } from '../pipeline.js';
+import type { EbmsRequestHandler } from '../transport/server.js';
+import type { MshDeps } from './deps.js';
+
+const TEXT_XML = 'text/xml; charset=UTF-8';
+
+function sendFault(res: ServerResponse, status: number, e: SoapFaultError): void {
+  res.writeHead(status, { 'content-type': TEXT_XML });
+  res.end(buildSoapFault(e.faultcode, e.message));
+}
+
+/** Read the body with the size cap enforced while reading (and up front from Content-Length): HTTP 413. */
+function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > max) return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > max) { req.removeAllListeners('data'); req.resume(); resolve(null); return; }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(size > max ? null : Buffer.concat(chunks, size)));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * HTTP binding of the MSH (ebMS 2.0 Appendix B.2): POST to the endpoint path only (b.7 rule 1: anything else is a
+ * SOAP Fault), the size cap before any parsing (HTTP 413), then the pipeline; its reply is written as given.
+ */
+export function ebmsHttpHandler(pipeline: InboundPipeline, deps: MshDeps, paths: Set<string>): EbmsRequestHandler {
+  return async (req, res, peer) => {
+    const end = deps.metrics.ebmsDuration.startTimer();
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (!paths.has(path)) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end(`no ebMS endpoint at ${path}; use ${[...paths].join(' or ')}\n`);
+      return;
+    }
+    if (req.method !== 'POST') {
+      sendFault(res, 500, new SoapFaultError('Client', `HTTP ${req.method} is not allowed: ebMS messages are sent with POST (ebMS 2.0 §B.2.2)`));
+      deps.metrics.ebmsRequests.inc({ outcome: 'fault' });
+      return;
+    }
+    const body = await readBody(req, deps.maxBytes);
+    if (!body) {
+      res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' }).end(`request body exceeds ${deps.maxBytes} bytes\n`);
+      deps.metrics.ebmsRequests.inc({ outcome: 'too_large' });
+      return;
+    }
+    const out = await pipeline.handle({ body, contentType: req.headers['content-type'] ?? '', soapAction: req.headers.soapaction as string | undefined, peer });
+    deps.metrics.ebmsRequests.inc({ outcome: out.outcome });
+    if (out.errors?.length) deps.logger.info({ messageId: out.record?.messageId, errors: out.errors.map((e) => ({ errorCode: e.errorCode, location: e.location, description: e.message })) }, 'ebMS message refused');
+    if (out.fault) deps.logger.info({ faultcode: out.fault.faultcode, faultstring: out.fault.message, peer: peer.oin }, 'ebMS request answered with a SOAP Fault');
+    const headers: Record<string, string> = {};
+    if (out.reply.contentType) headers['content-type'] = out.reply.contentType;
+    res.writeHead(out.reply.status, headers);
+    res.end(out.reply.body);
+    end();
+  };
+}

@@ -1,0 +1,137 @@
+import { performance } from 'node:perf_hooks';
+import { GatewayError } from '../../errors.js';
+import type { MessagePart, MessageRecord } from '../../store/store.js';
+import { parseEnvelope } from '../envelope/index.js';
+import { applyAnswerSignal } from '../inbound/signals.js';
+import { parseContentType, parseSoapWithAttachments } from '../mime/index.js';
+import { Outbound, type SendRequest } from '../outbound/outbound.js';
+import { InboundPipeline } from '../pipeline.js';
+import { DeliveryWorker, type SyncAnswer, type WorkerOptions } from '../reliability/worker.js';
+import { EbmsClient, TransportError, type PostResult } from '../transport/client.js';
+import type { TlsMaterial } from '../transport/tls.js';
+import { isSignalHeader, messageRecord, type MshDeps } from './deps.js';
+import { MshEvents } from './events.js';
+
+export interface PingResult {
+  ping: MessageRecord;
+  pong: MessageRecord;
+  roundTripMs: number;
+  sync: boolean;
+}
+
+/**
+ * The ebMS2 message service handler: one object that receives (pipeline), sends (outbox + worker), answers, and
+ * tells the application what happened (events). The same MSH serves as hub and as adapter.
+ */
+export class Msh {
+  readonly events = new MshEvents();
+  readonly pipeline: InboundPipeline;
+  readonly outbound: Outbound;
+  readonly worker: DeliveryWorker;
+  readonly client: EbmsClient;
+  readonly deps: MshDeps;
+  readonly #d: MshDeps;
+
+  constructor(deps: MshDeps, clientTls: TlsMaterial, opts: { worker?: WorkerOptions; clientTimeoutMs?: number } = {}) {
+    this.#d = deps;
+    this.deps = deps;
+    this.client = new EbmsClient(clientTls, { ...(opts.clientTimeoutMs ? { timeoutMs: opts.clientTimeoutMs } : {}) });
+    this.outbound = new Outbound(deps);
+    this.worker = new DeliveryWorker(deps, this.events, this.client, (m, r) => this.handleResponse(m, r), opts.worker);
+    this.pipeline = new InboundPipeline(deps, this.events, () => this.worker.wake());
+  }
+
+  start(): void {
+    this.worker.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.stop();
+    this.client.close();
+  }
+
+  /** Queue a business message (stored durably before this returns). */
+  async send(req: SendRequest): Promise<MessageRecord> {
+    const rec = await this.outbound.send(req);
+    this.worker.wake();
+    return rec;
+  }
+
+  /**
+   * A signal in the HTTP response to something we sent (SyncReply, DK-06): Acknowledgment, MessageError, Pong or
+   * StatusResponse from the CPA's other party. Stored like an inbound signal, then applied.
+   */
+  async handleResponse(sent: MessageRecord, res: PostResult): Promise<SyncAnswer> {
+    const at = this.#d.now?.() ?? new Date();
+    try {
+      const mime = parseSoapWithAttachments(res.body, res.contentType ?? 'text/xml');
+      const env = parseEnvelope(mime.soapPart.content, parseContentType(mime.soapPart.contentType).params.charset);
+      const h = env.MessageHeader;
+      if (!isSignalHeader(h) || h.CPAId !== sent.cpaId || !h.From.PartyId.some((p) => p.value === sent.toParty)) {
+        await this.#d.store.messages.addEvent(sent.id, { at: at.toISOString(), event: 'RESPONSE_IGNORED', detail: `not a signal from ${sent.toParty} over ${sent.cpaId}` });
+        return 'none';
+      }
+      const loaded = await this.#d.cpas.require(sent.cpaId);
+      const record = messageRecord(h, { direction: 'in', status: 'RECEIVED', raw: res.body, contentType: res.contentType ?? 'text/xml', at });
+      const stored = await this.#d.store.messages.insertInbound(record, [], { at: record.createdAt, event: 'RECEIVED', detail: 'synchronous response' });
+      if (stored.inserted) await applyAnswerSignal(this.#d, this.events, loaded.cpa, env, mime.soapPart.content.toString('utf8'), record);
+      return h.Action === 'Acknowledgment' || h.Action === 'MessageError' ? h.Action : 'other';
+    } catch (e) {
+      await this.#d.store.messages.addEvent(sent.id, { at: at.toISOString(), event: 'RESPONSE_INVALID', detail: (e as Error).message });
+      return 'none';
+    }
+  }
+
+  /**
+   * Ping Pong over a CPA (ebMS 2.0 §8; seed 002 §3.3.5). Sync: the Pong comes in the HTTP response; async: HTTP 204
+   * and the Pong arrives on our listener (this process, or another one sharing the store). A Pong activates the CPA.
+   */
+  async ping(cpaId: string, opts: { async?: boolean; timeoutMs?: number } = {}): Promise<PingResult> {
+    const sync = !opts.async;
+    const t0 = performance.now();
+    const { record, endpoint } = await this.outbound.prepareSignal(cpaId, 'Ping', { sync });
+    let res: PostResult;
+    try {
+      res = await this.client.post(endpoint, record.raw, record.contentType);
+    } catch (e) {
+      await this.#failPing(record, e instanceof TransportError ? `${e.code}: ${e.message}` : String(e));
+      throw new GatewayError('ERR_DELIVERY_FAILED', `Ping to ${endpoint} failed: ${(e as Error).message}`, { cause: e, expose: true });
+    }
+    if (res.status >= 300) {
+      await this.#failPing(record, `HTTP ${res.status}`);
+      throw new GatewayError('ERR_DELIVERY_FAILED', `Ping to ${endpoint}: HTTP ${res.status} ${res.body.toString('utf8').slice(0, 300)}`, { expose: true });
+    }
+    if (sync) await this.handleResponse(record, res);
+    const pong = await this.#waitForAnswer(record.messageId, 'Pong', sync ? 0 : opts.timeoutMs ?? 30_000);
+    if (!pong) {
+      await this.#failPing(record, sync ? 'no Pong in the HTTP response' : 'no Pong in time');
+      throw new GatewayError('ERR_DELIVERY_FAILED', `no Pong for Ping ${record.messageId} over CPA ${cpaId}`, { expose: true });
+    }
+    const roundTripMs = performance.now() - t0;
+    await this.#d.cpas.activate(cpaId, `Pong ${pong.messageId} in ${roundTripMs.toFixed(0)} ms (${sync ? 'sync' : 'async'})`);
+    return { ping: record, pong, roundTripMs, sync };
+  }
+
+  async #failPing(rec: MessageRecord, detail: string): Promise<void> {
+    await this.#d.store.messages.setStatusIf(rec.id, ['PENDING'], 'FAILED', { at: new Date().toISOString(), event: 'FAILED', detail });
+  }
+
+  async #waitForAnswer(messageId: string, action: string, timeoutMs: number): Promise<MessageRecord | null> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = (await this.#d.store.messages.listByRef('in', messageId)).find((m) => m.action === action);
+      if (found || Date.now() >= deadline) return found ?? null;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Inbound business messages the application has not confirmed yet (the adapter's back-office pulls these). */
+  async unprocessed(cpaIds?: string[], limit = 100): Promise<MessageRecord[]> {
+    const list = await this.#d.store.messages.list({ direction: 'in', kind: 'business', status: 'RECEIVED', ...(cpaIds ? { cpaIds } : {}), limit });
+    return list.reverse();
+  }
+
+  parts(id: string): Promise<MessagePart[]> {
+    return this.#d.store.messages.parts(id);
+  }
+}

@@ -1,0 +1,72 @@
+import type { LoadedConfig } from './config/schema.js';
+import type { Msh } from './ebms/msh/msh.js';
+import type { Logger } from './log.js';
+import type { OrganisationService } from './registry/organisations.js';
+import { HubProcessor } from './routing/hub-processor.js';
+import { MailboxService } from './routing/mailbox.js';
+import type { StufSender } from './routing/model.js';
+import type { MessageRecord, Store } from './store/store.js';
+import { DI01_ELEMENT, DU01_ELEMENT, FO01_ELEMENT } from './stuf/model.js';
+
+/** The StUF actions the hub routes (architecture map: Actions = the StUF element names). */
+const STUF_ACTIONS = new Set([DI01_ELEMENT, DU01_ELEMENT, FO01_ELEMENT]);
+
+export interface HubRole {
+  processor: HubProcessor;
+  /** Process every stored inbound message not yet processed (after a crash or restart). */
+  catchUp(): Promise<number>;
+  stop(): void;
+}
+
+/**
+ * Hub mode (architecture "Inbound ebMS pipeline" → hand to the application): every inbound StUF message the MSH
+ * accepted goes to the HubProcessor (unwrap, authorise the gemeentecode, validate, route); forwarding goes out
+ * through the same MSH. A message is confirmed (PROCESSED) only after the processor is done, so one that was
+ * acknowledged but not yet routed when the process died is routed at the next start — nothing accepted is lost.
+ */
+export function attachHub(config: LoadedConfig, deps: { store: Store; msh: Msh; organisations: OrganisationService; logger: Logger }): HubRole {
+  const { store, msh, logger } = deps;
+  const sender: StufSender = {
+    async send(req) {
+      const rec = await msh.send({
+        cpaId: req.cpaId, action: req.action, parts: req.parts,
+        ...(req.service ? { service: req.service } : {}), ...(req.conversationId ? { conversationId: req.conversationId } : {}),
+        ...(req.refToMessageId ? { refToMessageId: req.refToMessageId } : {}), ...(req.messageId ? { messageId: req.messageId } : {}),
+      });
+      return { messageId: rec.messageId };
+    },
+  };
+  const processor = new HubProcessor({
+    store, organisations: deps.organisations, sender,
+    hubIdentity: { oin: config.hub.oin, name: config.hub.name, stufZender: { organisatie: 'IB', applicatie: 'GGK' } },
+  });
+  const busy = new Set<string>();
+  const handle = async (rec: MessageRecord): Promise<void> => {
+    if (busy.has(rec.id) || !STUF_ACTIONS.has(rec.action)) return;
+    busy.add(rec.id);
+    try {
+      const out = await processor.process({
+        ebmsMessageId: rec.messageId, cpaId: rec.cpaId, senderOin: rec.fromParty.replace(/_(O|T|A|OTA)$/, ''), action: rec.action,
+        conversationId: rec.conversationId, parts: await store.messages.parts(rec.id),
+      });
+      const at = new Date().toISOString();
+      await store.messages.addEvent(rec.id, { at, event: out.outcome === 'doorgestuurd' ? 'FORWARDED' : out.outcome === 'postbus' ? 'MAILBOX' : 'REFUSED_FO01', detail: out.foutcode ? `${out.foutcode}: ${out.detail}` : out.detail });
+      await store.messages.markProcessed(rec.id, at);
+    } catch (err) {
+      logger.error({ err, messageId: rec.messageId }, 'hub processing failed; retried at the next catch-up');
+    } finally {
+      busy.delete(rec.id);
+    }
+  };
+  const onReceived = (rec: MessageRecord) => { void handle(rec); };
+  msh.events.on('received', onReceived);
+  const mailbox = new MailboxService({ store });
+  const catchUp = async () => {
+    const pending = await msh.unprocessed(undefined, 1000);
+    for (const rec of pending) await handle(rec);
+    await mailbox.expire().catch((err: unknown) => logger.error({ err }, 'mailbox retention failed'));
+    return pending.length;
+  };
+  const timer = setInterval(() => { void catchUp(); }, 60_000).unref();
+  return { processor, catchUp, stop: () => { clearInterval(timer); msh.events.off('received', onReceived); } };
+}
