@@ -184,6 +184,12 @@ export interface OutboxRepository {
   reschedule(messageId: string, update: { attempts: number; nextAttemptAt: string; awaitingAck: boolean; lastError: string | null }): Promise<void>;
   /** Done (acknowledged, delivered, or given up): remove the row, set the message status, add the event. */
   complete(messageId: string, status: MessageStatus, event: MessageEvent): Promise<void>;
+  /**
+   * Release every lease at start-up. SQLite has one instance, so a lease still set was held by a process that
+   * died (SIGKILL, power loss) and must not hold its deliveries back until it runs out. (PostgreSQL: leases of
+   * instances that stopped sending heartbeats.)
+   */
+  releaseLeases(): Promise<number>;
   /** Put an existing message (a stored reply being sent again) back in the outbox; false when it is there already. */
   enqueue(delivery: Delivery): Promise<boolean>;
   /** Earliest next attempt, for the worker's timer. */

@@ -47,9 +47,13 @@ export class DeliveryWorker {
     this.#pollMs = opts.pollMs ?? 5_000;
   }
 
+  /** Start sending; leases left by a previous, crashed process are released first. */
   start(): void {
     this.#stopped = false;
-    this.wake();
+    this.#inflight = this.#d.store.outbox.releaseLeases()
+      .then((n) => { if (n > 0) this.#d.logger.warn({ deliveries: n }, 'released deliveries leased by a previous process'); })
+      .catch((err: unknown) => this.#d.logger.error({ err }, 'releasing leases failed'))
+      .finally(() => this.wake());
   }
 
   async stop(): Promise<void> {

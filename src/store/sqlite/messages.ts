@@ -130,6 +130,7 @@ export function sqliteMessages(db: Db): { messages: MessageRepository; outbox: O
     async get(id) { const r = getDelivery.get(id) as DeliveryRow | undefined; return r ? toDelivery(r) : null; },
     async reschedule(id, u) { resched.run({ messageId: id, ...u, awaitingAck: u.awaitingAck ? 1 : 0 }); },
     async complete(id, s, e) { completeTx(id, s, e); },
+    async releaseLeases() { return db.prepare('UPDATE deliveries SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL').run().changes; },
     async enqueue(d) { return insDeliveryOrIgnore.run({ ...d, awaitingAck: d.awaitingAck ? 1 : 0 }).changes > 0; },
     async nextDueAt() { return (nextDue.get() as { at: string | null }).at; },
     async count() { return (count.get() as { n: number }).n; },

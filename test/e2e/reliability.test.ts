@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import { createNode, link, waitFor, built, type Node } from './harness.js';
+import { httpsRequest } from '../helpers/https.js';
+import { payload } from '../helpers/msh.js';
+import { testPki } from '../helpers/pki.js';
+
+/** Duplicate elimination and crash safety between two processes (issue "ebMS2 MSH", Done when). */
+const e2e = built ? describe : describe.skip;
+const DI01 = 'envelopHeenbericht-ggk_Di01';
+const N = Number(process.env.KP_CRASH_MESSAGES ?? 1000);
+
+interface Msg { id: string; messageId: string; status: string; replyId: string | null; events?: { event: string }[] }
+
+async function queue(n: Node, cpaId: string): Promise<string> {
+  const p = payload(2048);
+  const r = await n.api<{ messageId: string }>('POST', '/api/messages', { cpaId, action: DI01, parts: [{ contentType: p.contentType, content: p.content.toString('base64') }] });
+  if (r.status !== 202) throw new Error(`send: ${r.status} ${r.text}`);
+  return r.body.messageId;
+}
+
+async function list(n: Node, q: string): Promise<Msg[]> {
+  const out: Msg[] = [];
+  for (let offset = 0; ; offset += 1000) {
+    const page = (await n.api<{ messages: Msg[] }>('GET', `/api/messages?${q}&limit=1000&offset=${offset}`)).body.messages;
+    out.push(...page);
+    if (page.length < 1000) return out;
+  }
+}
+
+e2e('e2e: duplicates and crashes', () => {
+  let hub: Node;
+  let adapter: Node;
+  const { files } = testPki();
+  const g = files.parties['gemeente-0363']!;
+  const client = { ca: readFileSync(files.caCert, 'utf8'), cert: readFileSync(g.client.cert, 'utf8'), key: readFileSync(g.client.key, 'utf8') };
+
+  beforeAll(async () => {
+    hub = await createNode('hub', 'hub', 'adapter');
+    adapter = await createNode('gemeente', 'gemeente-0363', 'adapter');
+    await Promise.all([hub.start(), adapter.start()]);
+  }, 60_000);
+  afterAll(async () => { await hub?.kill(); await adapter?.kill(); });
+
+  test.each([['mshSignalsOnly', 200], ['none', 204]] as const)('a resent duplicate (syncReplyMode %s) is acknowledged again with the stored Ack and delivered once (ebMS 2.0 §6.4.1)', async (syncReplyMode, status) => {
+    const { cpaId } = await link(hub, adapter, { profile: 'osb-rm-s', syncReplyMode, retryInterval: 'PT1S', retries: 3 });
+    const messageId = await queue(adapter, cpaId);
+    await waitFor('DELIVERED', async () => (await adapter.api<Msg>('GET', `/api/messages/${encodeURIComponent(messageId)}`)).body.status === 'DELIVERED' || null, 15_000);
+    const raw = await adapter.api('GET', `/api/messages/${encodeURIComponent(messageId)}/raw`);
+    const sent = (await adapter.api<Msg & { contentType: string }>('GET', `/api/messages/${encodeURIComponent(messageId)}`)).body;
+    const rawBytes = Buffer.from(await (await fetch(`${adapter.portal}/api/messages/${encodeURIComponent(messageId)}/raw`, { headers: { authorization: `Bearer ${adapter.token}` } })).arrayBuffer());
+    expect(rawBytes.toString('utf8')).toBe(raw.text);
+    const again = await httpsRequest(hub.ebms, client, { method: 'POST', headers: { 'content-type': sent.contentType, soapaction: '"ebXML"' }, body: rawBytes });
+    expect(again.status).toBe(status);
+    const inbound = (await hub.api<Msg>('GET', `/api/messages/${encodeURIComponent(messageId)}`)).body;
+    expect(inbound.events!.map((e) => e.event)).toEqual(['RECEIVED', 'DUPLICATE']);
+    const storedAck = await hub.api('GET', `/api/messages/${inbound.replyId}/raw`);
+    if (status === 200) expect(again.body).toBe(storedAck.text); // the very same Acknowledgment, byte for byte
+    else await waitFor('the stored Ack sent again', async () => {
+      const ack = (await hub.api<Msg>('GET', `/api/messages/${inbound.replyId}`)).body;
+      return ack.events!.filter((e) => e.event === 'SENT' || e.event === 'DELIVERED').length >= 2 || null;
+    }, 10_000);
+    const unprocessed = (await hub.api<{ messages: Msg[] }>('GET', '/api/messages/unprocessed?limit=1000')).body.messages.filter((m) => m.messageId === messageId);
+    expect(unprocessed).toHaveLength(1);
+  });
+
+  test.each(['osb-rm', 'osb-rm-s', 'osb-rm-e'])(`%s: the receiver SIGKILLed at random moments during ${N} reliable messages: every message delivered exactly once`, async (profile) => {
+    const { cpaId } = await link(hub, adapter, { profile, syncReplyMode: 'none', retryInterval: 'PT1S', retries: 100 });
+    let sending = true;
+    let kills = 0;
+    const killer = (async () => {
+      while (sending) {
+        await new Promise((r) => setTimeout(r, 150 + Math.random() * 600));
+        await hub.kill('SIGKILL');
+        kills++;
+        await new Promise((r) => setTimeout(r, Math.random() * 300));
+        await hub.start();
+      }
+    })();
+    const ids: string[] = [];
+    for (let i = 0; i < N; i++) ids.push(await queue(adapter, cpaId));
+    await waitFor('the adapter has queued everything while the hub keeps dying', async () => kills >= 5 || null, 60_000);
+    sending = false;
+    await killer;
+    const delivered = await waitFor(`${N} DELIVERED`, async () => {
+      const out = await list(adapter, `direction=out&kind=business&cpaId=${encodeURIComponent(cpaId)}&status=DELIVERED`);
+      return out.length === N ? out : null;
+    }, 240_000, 1000).catch(async (e: unknown) => {
+      const all = await list(adapter, `direction=out&kind=business&cpaId=${encodeURIComponent(cpaId)}`);
+      const by: Record<string, number> = {};
+      for (const m of all) by[m.status] = (by[m.status] ?? 0) + 1;
+      const stuck = all.find((m) => m.status !== 'DELIVERED');
+      const detail = stuck ? (await adapter.api('GET', `/api/messages/${stuck.id}`)).text : '';
+      const hubSide = stuck ? (await hub.api('GET', `/api/messages/${encodeURIComponent(stuck.messageId)}`)).text : '';
+      throw new Error(`${String(e)}: ${JSON.stringify(by)}\nadapter: ${detail}\nhub: ${hubSide}\nhub log: ${hub.log.slice(-20).join('')}\nadapter log: ${adapter.log.slice(-20).join('')}`);
+    });
+    expect(new Set(delivered.map((m) => m.messageId))).toEqual(new Set(ids));
+    const received = await list(hub, `direction=in&kind=business&cpaId=${encodeURIComponent(cpaId)}`);
+    expect(received).toHaveLength(N);
+    expect(new Set(received.map((m) => m.messageId))).toEqual(new Set(ids));
+    // The application pulls and confirms each message exactly once.
+    let confirmed = 0;
+    for (;;) {
+      const batch = (await hub.api<{ messages: Msg[] }>('GET', '/api/messages/unprocessed?limit=1000')).body.messages.filter((m) => ids.includes(m.messageId));
+      if (batch.length === 0) break;
+      for (const m of batch) {
+        const r = await hub.api('PATCH', `/api/messages/${m.id}`, { processed: true });
+        expect(r.status).toBe(200);
+        confirmed++;
+      }
+    }
+    expect(confirmed).toBe(N);
+    expect(kills).toBeGreaterThanOrEqual(5);
+  }, 420_000);
+});
