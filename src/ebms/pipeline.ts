@@ -22,7 +22,7 @@ import type { ParsedEnvelope } from './envelope/model.js';
 import { authenticatePeer, checkCpaUsable } from './inbound/authenticate.js';
 import { checkBusinessHeader } from './inbound/header-checks.js';
 import { secureInbound } from './inbound/security.js';
-import { applyAnswerSignal } from './inbound/signals.js';
+import { applyCheckedAnswerSignal, checkAnswerSignal } from './inbound/signals.js';
 import { parseContentType, parseSoapWithAttachments } from './mime/index.js';
 import { isSignalHeader, messageRecord, type MshDeps } from './msh/deps.js';
 import type { MshEvents } from './msh/events.js';
@@ -129,7 +129,8 @@ export class InboundPipeline {
       return await this.#persist(ctx, 'RECEIVED', secured.parts, reply, 'accepted');
     } catch (e) {
       if (!(e instanceof EbmsError)) throw e;
-      const reply = buildReply(this.#d, loaded.cpa, env, { kind: 'MessageError', errors: [e] }, now);
+      // A MessageError is never answered with a MessageError (no error loops between two MSHs); it is stored refused.
+      const reply = signal && h.Action === 'MessageError' ? null : buildReply(this.#d, loaded.cpa, env, { kind: 'MessageError', errors: [e] }, now);
       return { ...(await this.#persist(ctx, 'REJECTED', [], reply, 'rejected')), errors: [e] };
     }
   }
@@ -153,9 +154,11 @@ export class InboundPipeline {
         return this.#persist(ctx, 'RECEIVED', [], reply, 'signal');
       }
       case 'Acknowledgment': case 'MessageError': case 'Pong': case 'StatusResponse': {
+        // Checked before it is stored: a refused answer is stored REJECTED with its MessageError (#authenticated).
+        const target = await checkAnswerSignal(this.#d, loaded.cpa, env, ctx.soapXml);
         const record = messageRecord(h, { direction: 'in', status: 'RECEIVED', raw: ctx.req.body, contentType: ctx.req.contentType, at: now });
         const stored = await this.#d.store.messages.insertInbound(record, [], { at: record.createdAt, event: 'RECEIVED', detail: null });
-        if (stored.inserted) await applyAnswerSignal(this.#d, this.#events, loaded.cpa, env, ctx.soapXml, record);
+        if (stored.inserted) await applyCheckedAnswerSignal(this.#d, this.#events, env, target, record);
         return { outcome: 'signal', record, reply: { status: 204 } };
       }
       default:
@@ -167,7 +170,7 @@ export class InboundPipeline {
   async #persist(ctx: Ctx, status: MessageRecord['status'], parts: MessagePart[], reply: Reply | null, outcome: InboundOutcome['outcome']): Promise<InboundOutcome> {
     const { env, req, now } = ctx;
     const record = messageRecord(env.MessageHeader, { direction: 'in', status, raw: req.body, contentType: req.contentType, at: now });
-    const res = await this.#d.store.messages.insertInbound(record, parts, { at: record.createdAt, event: status, detail: outcome === 'rejected' ? 'answered with MessageError' : null }, reply ? { msg: reply.record, ...(reply.delivery ? { delivery: reply.delivery } : {}) } : undefined);
+    const res = await this.#d.store.messages.insertInbound(record, parts, { at: record.createdAt, event: status, detail: outcome === 'rejected' ? (reply ? 'answered with MessageError' : 'refused, not answered') : null }, reply ? { msg: reply.record, ...(reply.delivery ? { delivery: reply.delivery } : {}) } : undefined);
     if (!res.inserted) return this.#duplicate(ctx, res.existing!);
     if (reply?.delivery) this.#wake();
     if (status === 'RECEIVED' && record.kind === 'business') this.#events.emit('received', record, parts);

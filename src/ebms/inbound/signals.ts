@@ -20,16 +20,33 @@ export function soapTextOf(rec: MessageRecord): string {
  * Returns the referenced outbound message. Unknown references are ValueNotRecognized (b.7 rule 5).
  */
 export async function applyAnswerSignal(deps: MshDeps, events: MshEvents, cpa: CollaborationProtocolAgreement, env: ParsedEnvelope, soapXml: string, signalRecord: MessageRecord): Promise<MessageRecord> {
+  const out = await checkAnswerSignal(deps, cpa, env, soapXml);
+  await applyCheckedAnswerSignal(deps, events, env, out, signalRecord);
+  return out;
+}
+
+/**
+ * The checks of an answer signal, without side effects (so that a refused signal is stored as REJECTED, not
+ * applied): the referenced message was sent by us over this CPA (b.7 rule 5), and a requested signed Ack is
+ * signed as DK-26 says. Returns the referenced outbound message; throws EbmsError.
+ */
+export async function checkAnswerSignal(deps: MshDeps, cpa: CollaborationProtocolAgreement, env: ParsedEnvelope, soapXml: string): Promise<MessageRecord> {
   const h = env.MessageHeader;
   const refId = env.Acknowledgment?.RefToMessageId ?? env.StatusResponse?.RefToMessageId ?? h.MessageData.RefToMessageId;
   const refLoc = env.Acknowledgment ? '//Header/Acknowledgment/RefToMessageId' : '//Header/MessageHeader/MessageData/RefToMessageId';
   if (!refId) throw new EbmsError('Inconsistent', refLoc, `${h.Action} without RefToMessageId`);
   const out = await deps.store.messages.getByMessageId('out', refId);
   if (!out || out.cpaId !== h.CPAId) throw new EbmsError('ValueNotRecognized', refLoc, `RefToMessageId ${refId} is not a message sent over CPA ${h.CPAId}`);
+  if (h.Action === 'Acknowledgment') await checkSignedAck(deps, cpa, env, soapXml, out);
+  return out;
+}
+
+/** The effects of a checked answer signal on the referenced outbound message `out` (after the signal was stored). */
+export async function applyCheckedAnswerSignal(deps: MshDeps, events: MshEvents, env: ParsedEnvelope, out: MessageRecord, signalRecord: MessageRecord): Promise<void> {
+  const h = env.MessageHeader;
   const at = (deps.now?.() ?? new Date()).toISOString();
   switch (h.Action) {
     case 'Acknowledgment': {
-      await checkSignedAck(deps, cpa, env, soapXml, out);
       if (await deps.store.messages.setStatusIf(out.id, ['PENDING', 'SENT'], 'DELIVERED', { at, event: 'DELIVERED', detail: `Acknowledgment ${h.MessageData.MessageId}` })) {
         await deps.store.outbox.complete(out.id, 'DELIVERED', { at, event: 'ACK', detail: null });
         events.emit('delivered', out);
@@ -48,8 +65,7 @@ export async function applyAnswerSignal(deps: MshDeps, events: MshEvents, cpa: C
       // Pong or StatusResponse: the request was sent directly (not through the outbox).
       await deps.store.messages.setStatusIf(out.id, ['PENDING', 'SENT'], 'DELIVERED', { at, event: 'ANSWERED', detail: `${h.Action} ${h.MessageData.MessageId}` });
   }
-  events.emit('signal', h.Action, refId, signalRecord);
-  return out;
+  events.emit('signal', h.Action, out.messageId, signalRecord);
 }
 
 /**
