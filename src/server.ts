@@ -11,6 +11,8 @@ import { ebmsHttpHandler } from './ebms/msh/http.js';
 import type { Msh } from './ebms/msh/msh.js';
 import type { WorkerOptions } from './ebms/reliability/worker.js';
 import { createEbmsServer, type EbmsRequestHandler } from './ebms/transport/server.js';
+import { serverTlsOptions, type TlsMaterial } from './ebms/transport/tls.js';
+import { CrlStore } from './pki/trust.js';
 import { attachHub, type HubRole } from './hub.js';
 import { createLogger, type Logger } from './log.js';
 import { mailboxApi } from './api/mailbox.js';
@@ -53,13 +55,21 @@ export async function startKnooppunt(config: LoadedConfig, opts: StartOptions = 
   const sweepCpas = () => { metrics.expiring.reset(); sweeping = cpas.sweep().catch((err: unknown) => logger.error({ err }, 'CPA sweep failed')); };
   sweepCpas();
   const sweepTimer = setInterval(sweepCpas, 3_600_000).unref();
-  const msh = createMsh(config, { store, cpas, logger, metrics, ...(opts.worker ? { worker: opts.worker } : {}) });
+  // CRLs (DK-30, PKI003): loaded at start, refreshed every tls.crlRefreshMinutes (≤ 4 h); used for the TLS peer
+  // (the listener's secure context is swapped after each refresh) and for signing certificates (the MSH).
+  const crls = config.tls.crls.length > 0
+    ? new CrlStore({ sources: config.tls.crls, issuerPems: config.pem.trustAnchors, refreshIntervalMs: config.tls.crlRefreshMinutes * 60_000 })
+    : undefined;
+  const logCrlErrors = () => { for (const e of crls?.errors ?? []) logger.error({ source: e.source, problem: e.message }, 'CRL could not be loaded; the previous one stays in use'); };
+  if (crls) { await crls.refresh(); logCrlErrors(); }
+  const msh = createMsh(config, { store, cpas, logger, metrics, ...(crls ? { crls } : {}), ...(opts.worker ? { worker: opts.worker } : {}) });
   const ctx: ApiContext = { config, store, logger, metrics, organisations, cpas, msh };
 
   const hub: HubRole | null = config.mode === 'hub' ? attachHub(config, { store, msh, organisations, logger }) : null;
   const portal = createHttpServer(createApiApp(ctx, [routingApi, mailboxApi, ...(opts.apiModules ?? [])]));
+  const tls = (): TlsMaterial => ({ cert: config.pem.server.cert, key: config.pem.server.key, ca: config.pem.trustAnchors, ...(crls ? { crl: crls.crls.map((c) => crlPem(c.der)) } : {}) });
   const ebms = createEbmsServer(
-    { cert: config.pem.server.cert, key: config.pem.server.key, ca: config.pem.trustAnchors },
+    tls(),
     opts.ebmsHandler ?? ebmsHttpHandler(msh.pipeline, msh.deps, ebmsPaths(config)),
     { logger, metrics },
   );
@@ -75,6 +85,9 @@ export async function startKnooppunt(config: LoadedConfig, opts: StartOptions = 
     throw e;
   }
   msh.start();
+  const crlTimer = crls ? setInterval(() => {
+    void crls.refresh().then(() => { logCrlErrors(); ebms.setSecureContext(serverTlsOptions(tls())); });
+  }, crls.refreshIntervalMs).unref() : undefined;
   void hub?.catchUp().catch((err: unknown) => logger.error({ err }, 'hub catch-up failed'));
   const host = (h: string) => (h === '0.0.0.0' || h === '::' ? 'localhost' : h.includes(':') ? `[${h}]` : h);
   const urls = {
@@ -85,6 +98,7 @@ export async function startKnooppunt(config: LoadedConfig, opts: StartOptions = 
   const stop = () => (stopping ??= (async () => {
     logger.info('stopping: listeners close, in-flight requests finish');
     clearInterval(sweepTimer);
+    clearInterval(crlTimer);
     await Promise.all([closeServer(portal), closeServer(ebms), sweeping]);
     hub?.stop();
     await msh.stop();
@@ -93,6 +107,11 @@ export async function startKnooppunt(config: LoadedConfig, opts: StartOptions = 
   })());
   logger.info({ portal: urls.portal, ebms: urls.ebms, store: config.store.kind }, 'knooppunt started');
   return { config, store, logger, metrics, msh, portal, ebms, urls, stop };
+}
+
+/** node:tls parses CRLs only in PEM form. */
+function crlPem(der: Buffer): string {
+  return `-----BEGIN X509 CRL-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END X509 CRL-----\n`;
 }
 
 function listen(server: HttpServer | HttpsServer, host: string, port: number): Promise<void> {

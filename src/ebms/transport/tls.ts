@@ -21,8 +21,11 @@ export interface TlsMaterial {
   key: string;
   /** Trust anchors for the peer's certificate. */
   ca: string[];
-  /** PEM CRLs (node:tls takes static CRLs; src/pki refreshes them, DK-30). */
-  crl?: string[];
+  /**
+   * CRLs (PEM or DER). node:tls takes static CRLs; src/server.ts reloads them (DK-30) and swaps the secure
+   * context. With CRLs set, OpenSSL checks the peer's leaf certificate and refuses it when its issuer has no CRL.
+   */
+  crl?: (string | Buffer)[];
 }
 
 /** Options for the ebMS listener: the client must present a certificate that chains to our anchors. */

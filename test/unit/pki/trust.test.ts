@@ -1,13 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { EbmsError } from '../../../src/ebms/errors.js';
 import { GatewayError } from '../../../src/errors.js';
-import { issueCertificate, type IssuedCert } from '../../../src/pki/dev-pki.js';
+import { issueCertificate } from '../../../src/pki/dev-pki.js';
 import {
   CrlStore, hasKeyUsage, isRevoked, KEYINFO_CERT_LOCATION, parseCrl, verifyChain, verifyCrlSignature, type ChainOptions,
 } from '../../../src/pki/trust.js';
+import { opensslCrl } from '../../helpers/crl.js';
 import { testPki } from '../../helpers/pki.js';
 
 const pki = testPki();
@@ -27,25 +25,6 @@ function failure(certPem: string, at: Date, opts: ChainOptions = {}, anchorPems 
     return e as EbmsError;
   }
   throw new Error('verifyChain accepted the certificate');
-}
-
-/** Revoke certificates and issue a CRL with `openssl ca` (an independent implementation) in a temp dir. */
-function opensslCrl(issuer: IssuedCert, revoke: string[], opts: { der?: boolean } = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'knooppunt-crl-'));
-  writeFileSync(join(dir, 'ca.crt'), issuer.certPem);
-  writeFileSync(join(dir, 'ca.key'), issuer.keyPem);
-  writeFileSync(join(dir, 'index.txt'), '');
-  writeFileSync(join(dir, 'crlnumber'), '1000\n');
-  writeFileSync(join(dir, 'ca.cnf'), `[ca]\ndefault_ca = CA_default\n[CA_default]\ndatabase = ${dir}/index.txt\ncrlnumber = ${dir}/crlnumber\ndefault_md = sha256\ndefault_crl_days = 1\n`);
-  const base = ['-config', join(dir, 'ca.cnf'), '-keyfile', join(dir, 'ca.key'), '-cert', join(dir, 'ca.crt')];
-  revoke.forEach((pem, i) => {
-    writeFileSync(join(dir, `r${i}.pem`), pem);
-    execFileSync('openssl', ['ca', ...base, '-revoke', join(dir, `r${i}.pem`), '-crl_reason', 'keyCompromise'], { stdio: 'pipe' });
-  });
-  execFileSync('openssl', ['ca', ...base, '-gencrl', '-out', join(dir, 'crl.pem')], { stdio: 'pipe' });
-  if (!opts.der) return join(dir, 'crl.pem');
-  execFileSync('openssl', ['crl', '-in', join(dir, 'crl.pem'), '-outform', 'DER', '-out', join(dir, 'crl.der')]);
-  return join(dir, 'crl.der');
 }
 
 const revokedLeaf = issueCertificate({ commonName: 'revoked signing', oin: '00000099000000099999', use: 'signing', issuer: ca });
