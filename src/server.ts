@@ -50,7 +50,7 @@ export async function startKnooppunt(config: LoadedConfig, opts: StartOptions = 
   const organisations = new OrganisationService(store);
   await organisations.ensureHub(config.hub.oin, config.hub.name);
   // CPA Beheer; expiry warnings (30/7 days) go to the log and the knooppunt_expiring_items gauge (issue 3 §4).
-  const cpas = new CpaService({ store, hub: hubIdentityFromConfig(config), logger, onWarning: (_id, w) => metrics.expiring.inc({ what: w.what, days: String(w.threshold) }) });
+  const cpas = new CpaService({ store, hub: hubIdentityFromConfig(config), logger, allowLegacySha1: config.legacy.sha1, onWarning: (_id, w) => metrics.expiring.inc({ what: w.what, days: String(w.threshold) }) });
   let sweeping: Promise<unknown> = Promise.resolve();
   const sweepCpas = () => { metrics.expiring.reset(); sweeping = cpas.sweep().catch((err: unknown) => logger.error({ err }, 'CPA sweep failed')); };
   sweepCpas();

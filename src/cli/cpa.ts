@@ -79,7 +79,7 @@ async function guarded(io: CliIo, fn: () => Promise<number>): Promise<number> {
 }
 
 const silent = createLogger('silent');
-const service = (store: Store, config: LoadedConfig) => new CpaService({ store, hub: hubIdentityFromConfig(config), logger: silent });
+const service = (store: Store, config: LoadedConfig) => new CpaService({ store, hub: hubIdentityFromConfig(config), logger: silent, allowLegacySha1: config.legacy.sha1 });
 
 /** Read the certificate files; an unreadable file is a problem of its option (not also "is required"). */
 function readCerts(opts: CpaGenerateOpts, problems: Problem[]): Partial<CpaBeheerFields> {

@@ -13,7 +13,7 @@ import { action, addConfigOption, withStore, type ConfigOpts } from './common.js
 async function withMsh<T>(opts: ConfigOpts, fn: (msh: Msh, store: Store) => Promise<T>): Promise<T> {
   return withStore(opts, async (store, config) => {
     const logger = createLogger(process.env.KNOOPPUNT_LOG_LEVEL ?? 'warn');
-    const cpas = new CpaService({ store, hub: hubIdentityFromConfig(config), logger });
+    const cpas = new CpaService({ store, hub: hubIdentityFromConfig(config), logger, allowLegacySha1: config.legacy.sha1 });
     const msh = createMsh(config, { store, cpas, logger, metrics: new Metrics() });
     try {
       return await fn(msh, store);

@@ -29,6 +29,7 @@ export const configSchema = z.strictObject({
   store: z.strictObject({ kind: z.enum(['sqlite']), path: z.string().min(1) }),
   dataDir: z.string().min(1),
   schemaDir: z.string(),
+  legacy: z.strictObject({ sha1: z.boolean(), rsa15: z.boolean() }),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),
   metrics: z.strictObject({ requireToken: z.boolean() }),
   limits: z.strictObject({ ebmsMaxBytes: z.number().int().positive(), apiMaxBytes: z.number().int().positive() }),

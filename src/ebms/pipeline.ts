@@ -121,7 +121,7 @@ export class InboundPipeline {
       const refKnown = ref === undefined || (await this.#d.store.messages.getByMessageId('out', ref)) !== null || (await this.#d.store.messages.getByMessageId('in', ref)) !== null;
       const r = checkBusinessHeader(loaded.cpa, env, now, refKnown);
       const secured = secureInbound(env, ctx.soapXml, attachments, r, {
-        decryptionKeyPem: this.#d.identity.signing.key, trustAnchors: this.#d.identity.trustAnchors, ...(this.#d.crls ? { crls: this.#d.crls } : {}),
+        decryptionKeyPem: this.#d.identity.signing.key, trustAnchors: this.#d.identity.trustAnchors, ...(this.#d.legacy ? { legacy: this.#d.legacy } : {}), ...(this.#d.crls ? { crls: this.#d.crls } : {}),
       });
       const reply = r.ackRequested
         ? buildReply(this.#d, loaded.cpa, env, { kind: 'Acknowledgment', signedReferences: env.AckRequested?.signed ? secured.signedReferences : null }, now)

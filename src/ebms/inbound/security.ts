@@ -12,6 +12,7 @@ export interface SecurityContext {
   decryptionKeyPem: string;
   trustAnchors: string[];
   crls?: CrlStore;
+  legacy?: { sha1: boolean; rsa15: boolean };
 }
 
 export interface SecuredMessage {
@@ -45,7 +46,7 @@ export function secureInbound(env: ParsedEnvelope, soapXml: string, attachments:
   let parts: MessagePart[] = selected.map((p) => ({ contentId: p.contentId!, contentType: p.contentType, content: p.content }));
   if (r.encryption.required) {
     parts = parts.map((p) => {
-      const d = decryptAttachment(p.content, { keyPem: ctx.decryptionKeyPem, allowLegacy: false, contentId: p.contentId });
+      const d = decryptAttachment(p.content, { keyPem: ctx.decryptionKeyPem, allowLegacy: ctx.legacy?.rsa15 ?? false, contentId: p.contentId });
       return { contentId: p.contentId, contentType: d.mimeType ?? 'application/octet-stream', content: d.content };
     });
   }
@@ -54,9 +55,16 @@ export function secureInbound(env: ParsedEnvelope, soapXml: string, attachments:
     if (!r.signing.senderSigningCertPem) throw new EbmsError('SecurityFailure', '//Header/Signature', 'the CPA names no signing certificate for the sender');
     const v = verifyEnvelope(soapXml, parts.map((p) => ({ contentId: p.contentId, content: p.content })), {
       expectedCertPem: r.signing.senderSigningCertPem,
-      allowSha1: false,
+      allowSha1: ctx.legacy?.sha1 ?? false,
       manifestHrefs: refs.map((x) => x.href),
     });
+    // b.6 (ebms-core): the algorithms are the CPA's SenderNonRepudiation SignatureAlgorithm and HashFunction.
+    if (r.signing.signatureAlgorithm && v.signatureAlgorithm !== r.signing.signatureAlgorithm) {
+      throw new EbmsError('SecurityFailure', '//Header/Signature/SignedInfo/SignatureMethod', `SignatureMethod ${v.signatureAlgorithm} is not the CPA's ${r.signing.signatureAlgorithm}`);
+    }
+    if (r.signing.hashFunction && v.digestAlgorithm !== r.signing.hashFunction) {
+      throw new EbmsError('SecurityFailure', '//Header/Signature/SignedInfo/Reference/DigestMethod', `DigestMethod ${v.digestAlgorithm} is not the CPA's HashFunction ${r.signing.hashFunction}`);
+    }
     // Certificate policy (DK-30, issue "Message security" §4): chain to our anchors, valid at the message
     // Timestamp and now, key usage for signing, not revoked.
     verifyChain(v.certPem, ctx.trustAnchors, env.MessageHeader.MessageData.Timestamp, {

@@ -80,6 +80,6 @@ async function checkSignedAck(deps: MshDeps, cpa: CollaborationProtocolAgreement
   if (!env.signaturePresent) throw new EbmsError('SecurityFailure', '//Header/Signature', 'a signed Acknowledgment was requested (AckRequested signed="true"); this one is not signed');
   const signer = partyByPartyId(cpa, env.MessageHeader.From.PartyId[0]!);
   const signingCert = signer?.Certificate.find((c) => signer.DocExchange.some((d) => d.ebXMLSenderBinding?.SenderNonRepudiation?.SigningCertificateRef === c.certId))?.pem;
-  verifyEnvelope(soapXml, [], { ...(signingCert ? { expectedCertPem: signingCert } : {}), allowSha1: false });
+  verifyEnvelope(soapXml, [], { ...(signingCert ? { expectedCertPem: signingCert } : {}), allowSha1: deps.legacy?.sha1 ?? false });
   verifySignedAckReferences(extractAcknowledgmentReferences(soapXml), extractSignedInfoReferences(sentXml));
 }

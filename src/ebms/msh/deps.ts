@@ -23,6 +23,8 @@ export interface MshDeps {
     trustAnchors: string[];
   };
   crls?: CrlStore;
+  /** Legacy allowances from config (off by default): SHA-1 signatures (DK-27), rsa-1_5/3DES decryption (DK-28). */
+  legacy?: { sha1: boolean; rsa15: boolean };
   /** Largest request body accepted on the ebMS listener (HTTP 413 before parsing). */
   maxBytes: number;
   /** Clock, for tests. */

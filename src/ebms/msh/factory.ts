@@ -23,6 +23,7 @@ export function createMsh(config: LoadedConfig, deps: { store: Store; cpas: CpaS
     store: deps.store, cpas: deps.cpas, logger: deps.logger, metrics: deps.metrics,
     identity: { oin: config.hub.oin, messageIdHost: messageIdHost(config), signing: config.pem.signing, trustAnchors: config.pem.trustAnchors },
     ...(deps.crls ? { crls: deps.crls } : {}),
+    legacy: config.legacy,
     maxBytes: config.limits.ebmsMaxBytes,
   }, { cert: config.pem.client.cert, key: config.pem.client.key, ca: config.pem.trustAnchors }, deps.worker ? { worker: deps.worker } : {});
 }

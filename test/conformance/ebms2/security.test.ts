@@ -3,7 +3,7 @@
  * signature profile b.6 (ebMS 2.0 §4.1.3, DK-25..DK-28).
  */
 import { readFileSync } from 'node:fs';
-import type { Pair } from '../../helpers/msh.js';
+import { mshPair, type Pair } from '../../helpers/msh.js';
 import { testPki } from '../../helpers/pki.js';
 import { buildSoapWithAttachments, parseSoapWithAttachments } from '../../../src/ebms/mime/index.js';
 import { signEnvelope } from '../../../src/ebms/signature/index.js';
@@ -163,3 +163,24 @@ describe('b.6 signed Acknowledgment (osb-rm-s + none: ackSignatureRequested alwa
   });
 });
 
+
+describe('DK-27 legacy SHA-1 allowance (config legacy.sha1)', () => {
+  const SHA1 = (xml: string) => xml
+    .replaceAll('http://www.w3.org/2001/04/xmldsig-more#rsa-sha256', 'http://www.w3.org/2000/09/xmldsig#rsa-sha1')
+    .replaceAll('http://www.w3.org/2001/04/xmlenc#sha256', 'http://www.w3.org/2000/09/xmldsig#sha1');
+
+  test('without the allowance a SHA-1 CPA cannot even be imported', async () => {
+    await expect(mshPair({ profile: 'osb-rm-s', syncReplyMode: 'mshSignalsOnly' }, { mutateCpa: SHA1 })).rejects.toMatchObject({ code: 'ERR_CPA_INVALID' });
+  });
+
+  test('with it, a SHA-1 CPA is imported (warning) and a message signed with rsa-sha1/sha1 as the CPA says is accepted', async () => {
+    const pair = await mshPair({ profile: 'osb-rm-s', syncReplyMode: 'mshSignalsOnly' }, { legacy: true, mutateCpa: SHA1 });
+    try {
+      const msg = await prepareDi01(pair);
+      expect(soapOf(msg)).toContain('Algorithm="http://www.w3.org/2000/09/xmldsig#rsa-sha1"');
+      expectAccepted(await toHub(pair, msg));
+    } finally {
+      await pair.close();
+    }
+  });
+});
