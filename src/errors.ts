@@ -10,7 +10,6 @@ export const errorCatalogue = {
   ERR_STORE_MIGRATION: { httpStatus: 500, description: 'A store migration failed to apply; the store is left at the last good version.' },
   ERR_STORE_UNAVAILABLE: { httpStatus: 503, description: 'The store cannot be opened or does not answer.' },
   ERR_PKI_CERT_INVALID: { httpStatus: 400, description: 'A certificate or key could not be parsed (PEM/DER) or does not fit its use.' },
-  ERR_PKI_KEY_MISMATCH: { httpStatus: 500, description: 'A configured private key does not belong to its certificate.' },
   ERR_VALIDATION: { httpStatus: 400, description: 'API or CLI input is invalid; every problem is listed with its field.' },
   ERR_NOT_FOUND: { httpStatus: 404, description: 'The requested resource does not exist or is not visible to the caller.' },
   ERR_CONFLICT: { httpStatus: 409, description: 'The resource already exists or is in a state that does not allow the change.' },

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorCatalogue, GatewayError } from '../../src/errors.js';
 import { ebmsErrorCodes } from '../../src/ebms/errors.js';
+import { stufFoutcodes } from '../../src/stuf/errors.js';
 import { packageRoot } from '../../src/paths.js';
 
 /** docs/errors.md and the code catalogues must list the same codes with the same texts (fastify-style check). */
@@ -31,4 +32,9 @@ test('GatewayError hides internal details from callers', () => {
   const e = new GatewayError('ERR_INTERNAL', 'disk /var/x failed', { cause: new Error('EIO') });
   expect(e.toJSON()).toEqual({ code: 'ERR_INTERNAL', message: errorCatalogue.ERR_INTERNAL.description });
   expect(new GatewayError('ERR_NOT_FOUND', 'no CPA x').toJSON()).toEqual({ code: 'ERR_NOT_FOUND', message: 'no CPA x' });
+});
+
+test('every StUF/GGk foutcode is documented with its bron, plek and omschrijving', () => {
+  const rows = tableRows('StUF / GGk foutcodes');
+  expect(Object.fromEntries(rows.map(([c, bron, plek, omschrijving]) => [c!.replace(/`/g, ''), { bron, plek, omschrijving }]))).toEqual(stufFoutcodes);
 });
