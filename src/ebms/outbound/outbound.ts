@@ -57,10 +57,12 @@ export class Outbound {
     const self = this.#d.cpas.selfParty(cpa);
     const other = this.#d.cpas.otherParty(cpa);
     if (!self || !other) throw new GatewayError('ERR_CPA_INVALID', `CPA ${req.cpaId} does not name this knooppunt and one other party`);
-    const service = req.service ?? self.CollaborationRole.map((r) => r.ServiceBinding).find((b) => b.CanSend.some((c) => c.ThisPartyActionBinding.action === req.action))?.Service;
-    const serviceValue = typeof service === 'string' ? service : service?.value;
+    // The Service is the one whose CanSend names this action for our role, unless the caller names it.
+    const bound = self.CollaborationRole.map((r) => r.ServiceBinding)
+      .find((b) => (req.service === undefined || b.Service.value === req.service) && b.CanSend.some((c) => c.ThisPartyActionBinding.action === req.action))?.Service;
+    const serviceValue = req.service ?? bound?.value;
     if (!serviceValue) throw new ValidationError('Unknown action', [{ path: 'action', message: `CPA ${req.cpaId} lets this party send no action "${req.action}"` }]);
-    const serviceType = req.serviceType ?? (typeof service === 'object' ? service.type : undefined);
+    const serviceType = req.serviceType ?? bound?.type;
     const r = resolve(cpa, { fromPartyId: self.PartyId[0]!, toPartyId: other.PartyId[0]!, service: serviceValue, ...(serviceType ? { serviceType } : {}), action: req.action }, now);
     if (!r.ok) throw new ValidationError('The CPA does not allow this message', [{ path: 'action', message: r.description }]);
 
