@@ -10,10 +10,9 @@ import { hubIdentityFromConfig } from '../../../src/cpa/hub-identity.js';
 import { CpaService } from '../../../src/cpa/service.js';
 import { validateCpaXml } from '../../../src/cpa/validate.js';
 import { createLogger } from '../../../src/log.js';
-import { Metrics } from '../../../src/metrics.js';
-import { OrganisationService } from '../../../src/registry/organisations.js';
 import { startKnooppunt } from '../../../src/server.js';
 import { SqliteStore } from '../../../src/store/sqlite/store.js';
+import { testApiContext } from '../../helpers/api.js';
 import { testConfig } from '../../helpers/config.js';
 import { testPki } from '../../helpers/pki.js';
 import { adapterFields, FIXTURES, isoDay } from '../cpa/cpa-fixtures.js';
@@ -22,8 +21,6 @@ const AMSTERDAM_OIN = testPki().files.parties['gemeente-0363']!.oin;
 const broken = readFileSync(join(FIXTURES, 'broken-several-defects.xml'), 'utf8');
 const DAY = 86_400_000;
 
-/** These routes never reach the MSH; the API context needs one all the same. */
-const NO_MSH = null as unknown as ApiContext['msh'];
 
 describe('REST API: CPA Beheer', () => {
   let ctx: ApiContext;
@@ -34,11 +31,8 @@ describe('REST API: CPA Beheer', () => {
   const auth = (t: string) => ({ Authorization: `Bearer ${t}` });
 
   beforeAll(async () => {
-    const config = testConfig();
-    const store = await SqliteStore.open(':memory:');
-    const organisations = new OrganisationService(store);
-    const logger = createLogger('silent');
-    ctx = { config, store, organisations, logger, metrics: new Metrics(), cpas: new CpaService({ store, hub: hubIdentityFromConfig(config), logger }), msh: NO_MSH };
+    ctx = await testApiContext();
+    const { config, store, organisations } = ctx;
     const hub = await organisations.ensureHub(config.hub.oin, config.hub.name);
     const gem = await organisations.add({ kind: 'gemeente', code: '0363', name: 'Amsterdam', oins: [AMSTERDAM_OIN] });
     const dh = await organisations.add({ kind: 'gemeente', code: '0518', name: 'Den Haag', oins: ['00000099000000051800'] });

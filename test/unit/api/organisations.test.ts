@@ -2,16 +2,8 @@ import request from 'supertest';
 import { createApiApp } from '../../../src/api/app.js';
 import type { ApiContext } from '../../../src/api/context.js';
 import { createToken } from '../../../src/api/tokens.js';
-import { hubIdentityFromConfig } from '../../../src/cpa/hub-identity.js';
-import { CpaService } from '../../../src/cpa/service.js';
-import { createLogger } from '../../../src/log.js';
-import { Metrics } from '../../../src/metrics.js';
-import { OrganisationService } from '../../../src/registry/organisations.js';
-import { SqliteStore } from '../../../src/store/sqlite/store.js';
-import { testConfig } from '../../helpers/config.js';
+import { testApiContext } from '../../helpers/api.js';
 
-/** These routes never reach the MSH; the API context needs one all the same. */
-const NO_MSH = null as unknown as ApiContext['msh'];
 
 describe('REST API authentication and scoping', () => {
   let ctx: ApiContext;
@@ -20,11 +12,8 @@ describe('REST API authentication and scoping', () => {
   let amsterdam: string;
 
   beforeAll(async () => {
-    const config = testConfig();
-    const store = await SqliteStore.open(':memory:');
-    const organisations = new OrganisationService(store);
-    const logger = createLogger('silent');
-    ctx = { config, store, organisations, logger, metrics: new Metrics(), cpas: new CpaService({ store, hub: hubIdentityFromConfig(config), logger }), msh: NO_MSH };
+    ctx = await testApiContext();
+    const { config, store, organisations } = ctx;
     const hub = await organisations.ensureHub(config.hub.oin, config.hub.name);
     const gem = await organisations.add({ kind: 'gemeente', code: '0363', name: 'Amsterdam', oins: ['00000099000000036300'] });
     await organisations.add({ kind: 'gemeente', code: '0518', name: 'Den Haag', oins: ['00000099000000051800'] });

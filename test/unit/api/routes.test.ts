@@ -8,14 +8,8 @@ import type { ApiContext } from '../../../src/api/context.js';
 import { mailboxApi } from '../../../src/api/mailbox.js';
 import { routingApi } from '../../../src/api/routes.js';
 import { createToken } from '../../../src/api/tokens.js';
-import { hubIdentityFromConfig } from '../../../src/cpa/hub-identity.js';
-import { CpaService } from '../../../src/cpa/service.js';
-import { createLogger } from '../../../src/log.js';
-import { Metrics } from '../../../src/metrics.js';
-import { OrganisationService } from '../../../src/registry/organisations.js';
 import { MailboxService } from '../../../src/routing/mailbox.js';
-import { SqliteStore } from '../../../src/store/sqlite/store.js';
-import { testConfig } from '../../helpers/config.js';
+import { testApiContext } from '../../helpers/api.js';
 import { cpa } from '../routing/helpers.js';
 
 const OIN_0363 = '00000099000000036300';
@@ -28,8 +22,6 @@ function binary(res: request.Response, cb: (err: Error | null, body: Buffer) => 
   res.on('end', () => cb(null, Buffer.concat(chunks)));
 }
 
-/** These routes never reach the MSH; the API context needs one all the same. */
-const NO_MSH = null as unknown as ApiContext['msh'];
 
 describe('REST API: routes and mailbox', () => {
   let ctx: ApiContext;
@@ -40,11 +32,8 @@ describe('REST API: routes and mailbox', () => {
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    const config = testConfig();
-    const store = await SqliteStore.open(':memory:');
-    const organisations = new OrganisationService(store);
-    const logger = createLogger('silent');
-    ctx = { config, store, organisations, logger, metrics: new Metrics(), cpas: new CpaService({ store, hub: hubIdentityFromConfig(config), logger }), msh: NO_MSH };
+    ctx = await testApiContext();
+    const { config, store, organisations } = ctx;
     const hub = await organisations.ensureHub(config.hub.oin, config.hub.name);
     const gem = await organisations.add({ kind: 'gemeente', code: '0363', name: 'Amsterdam', oins: [OIN_0363] });
     const dh = await organisations.add({ kind: 'gemeente', code: '0518', name: 'Den Haag', oins: ['00000099000000051800'] });
