@@ -45,6 +45,10 @@ export function attachHub(config: LoadedConfig, deps: { store: Store; msh: Msh; 
     if (busy.has(rec.id) || !STUF_ACTIONS.has(rec.action)) return;
     busy.add(rec.id);
     try {
+      // The catch-up list may be stale: a message handled meanwhile on the 'received' path is done — processing it
+      // again would refuse the hub's own forward as a duplicate (IB216) and send the sender a false Fo01.
+      const current = await store.messages.get(rec.id);
+      if (!current || current.processedAt !== null) return;
       const out = await processor.process({
         ebmsMessageId: rec.messageId, cpaId: rec.cpaId, senderOin: rec.fromParty.replace(/_(O|T|A|OTA)$/, ''), action: rec.action,
         conversationId: rec.conversationId, parts: await store.messages.parts(rec.id),

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerConfig } from './config.js';
 import { registerCpa } from './cpa.js';
+import { registerDemo } from './demo.js';
 import { registerEbms } from './ebms.js';
 import { registerInit } from './init.js';
 import { registerOrgs } from './orgs.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerEbms(program);
   registerRoutes(program);
   registerValidate(program);
+  registerDemo(program);
   return program;
 }
 

@@ -1,0 +1,55 @@
+import { EventEmitter } from 'node:events';
+import type { LoadedConfig } from '../../../src/config/schema.js';
+import type { Msh } from '../../../src/ebms/msh/msh.js';
+import { attachHub } from '../../../src/hub.js';
+import { createLogger } from '../../../src/log.js';
+import type { OrganisationService } from '../../../src/registry/organisations.js';
+import type { ProcessOutcome } from '../../../src/routing/model.js';
+import type { MessageEvent, MessageRecord, Store } from '../../../src/store/store.js';
+
+/**
+ * src/hub.ts: an inbound StUF message is processed once, whichever path finds it first — the MSH 'received' event
+ * or the catch-up sweep over unprocessed messages (whose list may be stale by the time it gets to a message).
+ */
+function record(id: string): MessageRecord {
+  return {
+    id, messageId: `${id}@gemeente.example`, direction: 'in', kind: 'business', cpaId: 'CPA-0363', conversationId: `conv-${id}`, refToMessageId: null,
+    fromParty: '00000099000000036300', toParty: '00000099000000000001', service: 'GGK:OntvangAsynchroon:0210', action: 'envelopHeenbericht-ggk_Di01',
+    status: 'RECEIVED', timestamp: '2025-01-01T00:00:00Z', timeToLive: null, contentType: 'text/xml', raw: Buffer.alloc(0), replyId: null,
+    processedAt: null, createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:00:00Z',
+  };
+}
+
+test('a message the received-path processed is not processed again from a stale catch-up list (no false IB216 Fo01)', async () => {
+  const rows = new Map([['m1', record('m1')]]);
+  const events: MessageEvent[] = [];
+  const store = {
+    messages: {
+      get: async (id: string) => { const r = rows.get(id); return r ? { ...r } : null; },
+      parts: async () => [],
+      addEvent: async (_id: string, e: MessageEvent) => { events.push(e); },
+      markProcessed: async (id: string, at: string) => { rows.get(id)!.processedAt = at; rows.get(id)!.status = 'PROCESSED'; },
+    },
+    mailbox: { expire: async () => 0 },
+  } as unknown as Store;
+  const stale = [record('m1')]; // listed as unprocessed before the received-path finished it
+  const emitter = new EventEmitter();
+  const msh = { events: emitter, unprocessed: async () => stale, send: async () => { throw new Error('not used'); } } as unknown as Msh;
+  const config = { hub: { oin: '00000099000000000001', name: 'hub' } } as LoadedConfig;
+  const role = attachHub(config, { store, msh, organisations: {} as OrganisationService, logger: createLogger('silent') });
+  try {
+    const calls: string[] = [];
+    role.processor.process = async (m) => {
+      calls.push(m.ebmsMessageId);
+      return { outcome: 'doorgestuurd', detail: 'doorgestuurd naar ketenpartner', logId: 'l1' } satisfies ProcessOutcome;
+    };
+    emitter.emit('received', record('m1'));
+    for (let i = 0; i < 50 && rows.get('m1')!.processedAt === null; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(rows.get('m1')!.processedAt).not.toBeNull();
+    await role.catchUp();
+    expect(calls).toEqual(['m1@gemeente.example']);
+    expect(events.map((e) => [e.event, e.detail])).toEqual([['FORWARDED', 'doorgestuurd naar ketenpartner']]);
+  } finally {
+    role.stop();
+  }
+});
