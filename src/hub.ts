@@ -1,4 +1,5 @@
 import type { LoadedConfig } from './config/schema.js';
+import { messageIdHost } from './ebms/msh/factory.js';
 import type { Msh } from './ebms/msh/msh.js';
 import type { Logger } from './log.js';
 import type { OrganisationService } from './registry/organisations.js';
@@ -39,6 +40,8 @@ export function attachHub(config: LoadedConfig, deps: { store: Store; msh: Msh; 
   const processor = new HubProcessor({
     store, organisations: deps.organisations, sender,
     hubIdentity: { oin: config.hub.oin, name: config.hub.name, stufZender: { organisatie: 'IB', applicatie: 'GGK' } },
+    // StUF ebMS binding (architecture map): a forwarded message's MessageId is `{referentienummer}@{host}`.
+    messageIdDomain: messageIdHost(config),
   });
   const busy = new Set<string>();
   const handle = async (rec: MessageRecord): Promise<void> => {

@@ -35,7 +35,7 @@ test('a message the received-path processed is not processed again from a stale 
   const stale = [record('m1')]; // listed as unprocessed before the received-path finished it
   const emitter = new EventEmitter();
   const msh = { events: emitter, unprocessed: async () => stale, send: async () => { throw new Error('not used'); } } as unknown as Msh;
-  const config = { hub: { oin: '00000099000000000001', name: 'hub' } } as LoadedConfig;
+  const config = { hub: { oin: '00000099000000000001', name: 'hub', endpoints: { internet: 'https://hub.example/ebms', diginetwerk: 'https://hub.example/ebms' } } } as LoadedConfig;
   const role = attachHub(config, { store, msh, organisations: {} as OrganisationService, logger: createLogger('silent') });
   try {
     const calls: string[] = [];
