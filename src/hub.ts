@@ -3,6 +3,7 @@ import { messageIdHost } from './ebms/msh/factory.js';
 import type { Msh } from './ebms/msh/msh.js';
 import type { Logger } from './log.js';
 import type { OrganisationService } from './registry/organisations.js';
+import { reportDeliveryFailure } from './routing/delivery-failure.js';
 import { HubProcessor } from './routing/hub-processor.js';
 import { MailboxService } from './routing/mailbox.js';
 import type { StufSender } from './routing/model.js';
@@ -37,9 +38,9 @@ export function attachHub(config: LoadedConfig, deps: { store: Store; msh: Msh; 
       return { messageId: rec.messageId };
     },
   };
+  const hubIdentity = { oin: config.hub.oin, name: config.hub.name, stufZender: { organisatie: 'IB', applicatie: 'GGK' } };
   const processor = new HubProcessor({
-    store, organisations: deps.organisations, sender,
-    hubIdentity: { oin: config.hub.oin, name: config.hub.name, stufZender: { organisatie: 'IB', applicatie: 'GGK' } },
+    store, organisations: deps.organisations, sender, hubIdentity,
     // StUF ebMS binding (architecture map): a forwarded message's MessageId is `{referentienummer}@{host}`.
     messageIdDomain: messageIdHost(config),
   });
@@ -67,6 +68,15 @@ export function attachHub(config: LoadedConfig, deps: { store: Store; msh: Msh; 
   };
   const onReceived = (rec: MessageRecord) => { void handle(rec); };
   msh.events.on('received', onReceived);
+  // A forward that could not be delivered (Retries/TimeToLive exhausted, or refused) → Fo01 to the original sender.
+  const onUndelivered = (rec: MessageRecord, reason: string) => {
+    if (rec.kind !== 'business' || !STUF_ACTIONS.has(rec.action)) return;
+    void reportDeliveryFailure({ store, sender, hubIdentity }, rec, reason)
+      .then((fo01) => { if (fo01) logger.warn({ messageId: rec.messageId, fo01, reason }, 'forward not delivered; Fo01 sent to the sender'); })
+      .catch((err: unknown) => logger.error({ err, messageId: rec.messageId }, 'reporting a delivery failure failed'));
+  };
+  msh.events.on('expired', onUndelivered);
+  msh.events.on('failed', onUndelivered);
   const mailbox = new MailboxService({ store });
   const catchUp = async () => {
     const pending = await msh.unprocessed(undefined, 1000);
@@ -75,5 +85,10 @@ export function attachHub(config: LoadedConfig, deps: { store: Store; msh: Msh; 
     return pending.length;
   };
   const timer = setInterval(() => { void catchUp(); }, 60_000).unref();
-  return { processor, catchUp, stop: () => { clearInterval(timer); msh.events.off('received', onReceived); } };
+  return { processor, catchUp, stop: () => {
+    clearInterval(timer);
+    msh.events.off('received', onReceived);
+    msh.events.off('expired', onUndelivered);
+    msh.events.off('failed', onUndelivered);
+  } };
 }

@@ -255,6 +255,8 @@ export interface RoutingLogEntry {
 
 export interface RoutingLogFilter {
   gemeentecode?: string;
+  /** The ebMS MessageId of what the hub sent onward (a forward or a Fo01). */
+  forwardedMessageId?: string;
   referentienummer?: string;
   outcome?: RoutingOutcome;
   from?: string;

@@ -72,7 +72,7 @@ export function sqliteRouting(db: Db): RoutingRepository {
       const where: string[] = [];
       const args: unknown[] = [];
       const eq = (col: string, v: unknown) => { if (v !== undefined) { where.push(`${col} = ?`); args.push(v); } };
-      eq('gemeentecode', f.gemeentecode); eq('referentienummer', f.referentienummer); eq('outcome', f.outcome);
+      eq('gemeentecode', f.gemeentecode); eq('forwarded_message_id', f.forwardedMessageId); eq('referentienummer', f.referentienummer); eq('outcome', f.outcome);
       if (f.from) { where.push('at >= ?'); args.push(f.from); }
       if (f.to) { where.push('at < ?'); args.push(f.to); }
       const sql = `${LOG_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, rowid DESC LIMIT ? OFFSET ?`;
