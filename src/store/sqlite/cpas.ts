@@ -28,6 +28,25 @@ export function sqliteCpas(db: Db): CpaRepository {
     start_at = excluded.start_at, end_at = excluded.end_at, updated_at = excluded.updated_at, activated_at = excluded.activated_at`);
   const ev = db.prepare('INSERT INTO cpa_events (cpa_id, at, event, detail) VALUES (?, ?, ?, ?)');
   const get = db.prepare('SELECT * FROM cpas WHERE cpa_id = ?');
+  // Read cache for get(): the MSH asks for the CPA of every message it receives, and a row carries the whole CPA
+  // XML (~30 KB). Entries are dropped on every write through this repository, and all of them as soon as another
+  // connection (a second process, the CLI) committed anything: PRAGMA data_version changes only then.
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  const cache = new Map<string, CpaRecord>();
+  let seenVersion: unknown = null;
+  const cached = (id: string): CpaRecord | null => {
+    const v = dataVersion.get();
+    if (v !== seenVersion) { cache.clear(); seenVersion = v; }
+    let rec = cache.get(id);
+    if (!rec) {
+      const r = get.get(id) as Row | undefined;
+      if (!r) return null;
+      rec = toRecord(r);
+      cache.set(id, rec);
+    }
+    return { ...rec };
+  };
+  const write = (id: string, fn: () => void) => { try { fn(); } finally { cache.delete(id); } };
   const all = db.prepare('SELECT * FROM cpas ORDER BY created_at, cpa_id');
   const status = db.prepare("UPDATE cpas SET status = ?, updated_at = ?, activated_at = CASE WHEN ? = 'geactiveerd' THEN ? ELSE activated_at END WHERE cpa_id = ?");
   const events = db.prepare('SELECT at, event, detail FROM cpa_events WHERE cpa_id = ? ORDER BY id');
@@ -40,14 +59,14 @@ export function sqliteCpas(db: Db): CpaRepository {
     ev.run(cpaId, e.at, e.event, e.detail);
   });
   return {
-    async insert(rec, e) { insertTx(rec, e, false); },
-    async replace(rec, e) { insertTx(rec, e, true); },
-    async get(id) { const r = get.get(id) as Row | undefined; return r ? toRecord(r) : null; },
+    async insert(rec, e) { write(rec.cpaId, () => insertTx(rec, e, false)); },
+    async replace(rec, e) { write(rec.cpaId, () => insertTx(rec, e, true)); },
+    async get(id) { return cached(id); },
     async list(filter) {
       return (all.all() as Row[]).map(toRecord)
         .filter((c) => (!filter?.status || c.status === filter.status) && (!filter?.partyOins || filter.partyOins.includes(c.partyOin)));
     },
-    async setStatus(id, s, e) { statusTx(id, s, e); },
+    async setStatus(id, s, e) { write(id, () => statusTx(id, s, e)); },
     async events(id) { return events.all(id) as CpaEvent[]; },
   };
 }

@@ -25,6 +25,38 @@ const toDelivery = (r: DeliveryRow): Delivery => ({
   nextAttemptAt: r.next_attempt_at, expiresAt: r.expires_at, awaitingAck: r.awaiting_ack === 1, lastError: r.last_error,
 });
 
+/**
+ * Group commit. The message inserts that reach the store in one event-loop turn (typically the requests of several
+ * connections whose bodies arrived together) are written in ONE transaction, so that one fsync (synchronous=FULL)
+ * serves all of them instead of one each: with better-sqlite3 every commit blocks the event loop for that fsync.
+ * Nothing is acknowledged earlier than before: each promise settles only after the COMMIT. Each insert runs in its
+ * own SAVEPOINT (a nested better-sqlite3 transaction), so one that fails rolls back and rejects alone; a failing
+ * COMMIT rejects them all.
+ */
+export function groupCommit(db: Db): <T>(work: () => T) => Promise<T> {
+  interface Job { work: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }
+  let queue: Job[] = [];
+  const flush = () => {
+    const jobs = queue;
+    queue = [];
+    const out: { ok: boolean; value: unknown }[] = [];
+    try {
+      db.transaction(() => {
+        for (const j of jobs) {
+          try { out.push({ ok: true, value: j.work() }); } catch (e) { out.push({ ok: false, value: e }); }
+        }
+      })();
+    } catch (e) {
+      for (const j of jobs) j.reject(e);
+      return;
+    }
+    jobs.forEach((j, i) => (out[i]!.ok ? j.resolve(out[i]!.value) : j.reject(out[i]!.value)));
+  };
+  return <T>(work: () => T) => new Promise<T>((resolve, reject) => {
+    if (queue.push({ work, resolve: resolve as (v: unknown) => void, reject }) === 1) setImmediate(flush);
+  });
+}
+
 export function sqliteMessages(db: Db): { messages: MessageRepository; outbox: OutboxRepository } {
   const insMsg = db.prepare(`INSERT INTO messages (id, message_id, direction, kind, cpa_id, conversation_id, ref_to_message_id, from_party,
     to_party, service, action, status, timestamp, time_to_live, content_type, raw, reply_id, processed_at, created_at, updated_at)
@@ -62,14 +94,15 @@ export function sqliteMessages(db: Db): { messages: MessageRepository; outbox: O
     insertAll(m, ps, e);
     if (d) addDelivery(d);
   });
+  const grouped = groupCommit(db);
   const statusTx = db.transaction((id: string, status: MessageRecord['status'], e?: MessageEvent) => {
     setStatus.run(status, e?.at ?? new Date().toISOString(), id);
     if (e) insEvent.run(id, e.at, e.event, e.detail);
   });
 
   const messages: MessageRepository = {
-    async insertInbound(m, ps, e, reply) { return inboundTx(m, ps, e, reply); },
-    async insertOutbound(m, ps, e, d) { outboundTx(m, ps, e, d); },
+    insertInbound(m, ps, e, reply) { return grouped(() => inboundTx(m, ps, e, reply)); },
+    insertOutbound(m, ps, e, d) { return grouped(() => { outboundTx(m, ps, e, d); }); },
     async get(id) { const r = byId.get(id) as Row | undefined; return r ? toRecord(r) : null; },
     async getByMessageId(dir, mid) { const r = byMessageId.get(dir, mid) as Row | undefined; return r ? toRecord(r) : null; },
     async list(f) {
