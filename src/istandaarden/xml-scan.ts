@@ -11,7 +11,8 @@ import { PayloadReadError } from './xml-input.js';
 export interface ScanAttribute { name: string; prefix: string; local: string; uri: string; value: string }
 
 export interface ScanHandler {
-  open(uri: string, local: string, attributes: ScanAttribute[]): void;
+  /** `qname` is the element name as written (prefix:local), for callers that need the prefix. */
+  open(uri: string, local: string, attributes: ScanAttribute[], qname: string): void;
   text(text: string): void;
   close(): void;
 }
@@ -170,7 +171,7 @@ export function scanXml(input: string, h: ScanHandler): void {
         expanded.add(`${aUri} ${local}`);
         attributes.push({ name, prefix, local, uri: aUri, value });
       }
-      h.open(uri, colon >= 0 ? qname.slice(colon + 1) : qname, attributes);
+      h.open(uri, colon >= 0 ? qname.slice(colon + 1) : qname, attributes, qname);
       if (m[3] === '/') {
         ns.length = nsMark;
         h.close();

@@ -63,9 +63,25 @@ const subjectOf = (x: X509Certificate) => x.subject.split('\n').join(', ');
 export function verifyChain(certPem: string, trustAnchorPems: readonly string[], at: Date, opts: ChainOptions = {}): VerifiedChain {
   const location = opts.location ?? KEYINFO_CERT_LOCATION;
   const fail = (m: string) => new EbmsError('SecurityFailure', location, m);
+  const { chain, infos } = buildChain(certPem, trustAnchorPems, opts.intermediatePems, fail);
+  checkChain(chain, infos, at, opts, fail);
+  return { chain: infos };
+}
+
+/**
+ * Chain building (signature checks, certificate parsing) depends only on the certificate and the configured
+ * anchors and intermediates, so it is cached; validity times, key usage and revocation are checked on every call.
+ */
+interface BuiltChain { chain: X509Certificate[]; infos: CertificateInfo[]; anchors: readonly string[]; intermediates: readonly string[] | undefined }
+const chainCache = new Map<string, BuiltChain>();
+const CHAIN_CACHE_MAX = 1000;
+
+function buildChain(certPem: string, trustAnchorPems: readonly string[], intermediatePems: readonly string[] | undefined, fail: (m: string) => EbmsError): BuiltChain {
+  const cached = chainCache.get(certPem);
+  if (cached && cached.anchors === trustAnchorPems && cached.intermediates === intermediatePems) return cached;
   const leaf = x509(certPem, 'the certificate', fail);
   const anchors = trustAnchorPems.flatMap((p) => splitPemCertificates(p)).map((p) => new X509Certificate(p));
-  const pool = (opts.intermediatePems ?? []).flatMap((p) => splitPemCertificates(p)).map((p) => new X509Certificate(p));
+  const pool = (intermediatePems ?? []).flatMap((p) => splitPemCertificates(p)).map((p) => new X509Certificate(p));
   if (anchors.length === 0) throw new GatewayError('ERR_CONFIG_INVALID', 'no trust anchors configured');
 
   const chain: X509Certificate[] = [leaf];
@@ -80,8 +96,15 @@ export function verifyChain(certPem: string, trustAnchorPems: readonly string[],
     cur = next;
   }
 
-  const now = opts.now ?? new Date();
   const infos = chain.map((c) => parseCertificate(c.toString()));
+  const built: BuiltChain = { chain, infos, anchors: trustAnchorPems, intermediates: intermediatePems };
+  if (chainCache.size >= CHAIN_CACHE_MAX) chainCache.clear();
+  chainCache.set(certPem, built);
+  return built;
+}
+
+function checkChain(chain: X509Certificate[], infos: CertificateInfo[], at: Date, opts: ChainOptions, fail: (m: string) => EbmsError): void {
+  const now = opts.now ?? new Date();
   infos.forEach((info, i) => {
     for (const [when, label] of [[at, 'at the message time'], [now, 'now']] as const) {
       if (when.getTime() < info.validFrom.getTime()) throw fail(`certificate "${info.subjectString}" is not yet valid ${label} (valid from ${info.validFrom.toISOString()})`);
@@ -106,7 +129,6 @@ export function verifyChain(certPem: string, trustAnchorPems: readonly string[],
       if (r.status === 'no-crl' && opts.requireCrl) throw fail(`no CRL of "${infos[i + 1]!.subjectString}" is available (DK-25: CRL checking required)`);
     }
   }
-  return { chain: infos };
 }
 
 export interface CrlStoreOptions {

@@ -10,7 +10,8 @@ import {
   checkVersion, readAckRequested, readAcknowledgment, readDescriptions, readErrorList, readMessageHeader,
   readMessageOrder, readSyncReply, soapActor,
 } from './parse-header.js';
-import { attrOf, childElements, childrenNS, decodeXmlBytes, firstChildNS, parseDateTime, parseXml, textOf } from './xml.js';
+import { LightReadError, lightParse } from './light-dom.js';
+import { DOCTYPE_REFUSED, attrOf, childElements, childrenNS, decodeXmlBytes, firstChildNS, parseDateTime, parseXml, textOf } from './xml.js';
 
 /** Header blocks this MSH processes (ebMS 2.0 §3.1, §4.1, §4.2, §4.3, §6.3, §9.1). */
 const UNDERSTOOD_EB_HEADERS = new Set(['MessageHeader', 'AckRequested', 'SyncReply', 'Acknowledgment', 'ErrorList', 'MessageOrder']);
@@ -27,8 +28,7 @@ function fault(reason: string): never {
  * @throws SoapFaultError('Client', …) for anything that cannot be answered with an ebMS error (b.7 rule 1)
  */
 export function parseEnvelope(xml: Buffer | string, charset?: string): ParsedEnvelope {
-  const document = parseXml(typeof xml === 'string' ? xml : decodeXmlBytes(xml, charset));
-  const root = document.documentElement;
+  const { root, document } = envelopeRoot(typeof xml === 'string' ? xml : decodeXmlBytes(xml, charset));
   if (root.namespaceURI !== NS_SOAP || root.localName !== 'Envelope') {
     fault(`Root element {${root.namespaceURI ?? ''}}${root.localName} is not a SOAP 1.1 Envelope`);
   }
@@ -74,15 +74,31 @@ export function parseEnvelope(xml: Buffer | string, charset?: string): ParsedEnv
     else if (el.localName === 'StatusResponse') result.StatusResponse ??= readStatusResponse(el, problems);
   }
 
-  return {
-    ...result,
-    MessageHeader,
-    notUnderstood,
-    signaturePresent,
-    problems,
-    document,
-    soapPrefix: root.prefix || null,
-  };
+  const parsed = { ...result, MessageHeader, notUnderstood, signaturePresent, problems, soapPrefix: root.prefix || null };
+  // The DOM is built only when someone asks for it (see envelopeRoot).
+  return Object.defineProperty(parsed, 'document', { get: document, enumerable: false }) as ParsedEnvelope;
+}
+
+/**
+ * The envelope's root element, from the light tree (light-dom.ts: strict scanner, no DOM). A document the scanner
+ * does not accept goes through xmldom as before, so refusals and their messages are xmldom's; so does an
+ * Acknowledgment carrying ds:Reference elements, which are kept as serialized XML. DOCTYPE is refused first.
+ */
+function envelopeRoot(text: string): { root: Element; document: () => Document } {
+  if (/<!DOCTYPE/i.test(text)) throw new SoapFaultError('Client', DOCTYPE_REFUSED);
+  try {
+    const root = lightParse(text);
+    const header = root.namespaceURI === NS_SOAP ? firstChildNS(root, NS_SOAP, 'Header') : undefined;
+    const ack = header ? firstChildNS(header, NS_EB, 'Acknowledgment') : undefined;
+    if (!ack || !childElements(ack).some((e) => e.namespaceURI === NS_DS)) {
+      let doc: Document | undefined;
+      return { root, document: () => (doc ??= parseXml(text)) };
+    }
+  } catch (e) {
+    if (!(e instanceof LightReadError)) throw e;
+  }
+  const doc = parseXml(text);
+  return { root: doc.documentElement, document: () => doc };
 }
 
 /** SOAP 1.1 §4.2.3: mustUnderstand "1" (ebMS peers also send "true", gotcha 11), for us or for no actor. */

@@ -12,10 +12,18 @@ const FROM_PARTY = '//Header/MessageHeader/From/PartyId';
 const TO_PARTY = '//Header/MessageHeader/To/PartyId';
 const CPA_ID = '//Header/MessageHeader/CPAId';
 
-/** Certificates a party presents as TLS client (ClientCertificateRef of any of its Transports). */
-function clientCertificates(party: PartyInfo): X509Certificate[] {
-  const refs = new Set(party.Transport.map((t) => t.TransportSender?.TransportClientSecurity?.ClientCertificateRef).filter((r): r is string => !!r));
-  return party.Certificate.filter((c) => refs.has(c.certId) && c.pem).map((c) => new X509Certificate(c.pem!));
+/** DER of the certificates a party presents as TLS client, per parsed CPA party (CpaService caches the model). */
+const clientDerCache = new WeakMap<PartyInfo, Buffer[]>();
+
+/** Certificates a party presents as TLS client (ClientCertificateRef of any of its Transports), as DER. */
+function clientCertificates(party: PartyInfo): Buffer[] {
+  let ders = clientDerCache.get(party);
+  if (!ders) {
+    const refs = new Set(party.Transport.map((t) => t.TransportSender?.TransportClientSecurity?.ClientCertificateRef).filter((r): r is string => !!r));
+    ders = party.Certificate.filter((c) => refs.has(c.certId) && c.pem).map((c) => new X509Certificate(c.pem!).raw);
+    clientDerCache.set(party, ders);
+  }
+  return ders;
 }
 
 /**
@@ -38,7 +46,7 @@ export function authenticatePeer(cpa: CollaborationProtocolAgreement, h: Message
     throw new EbmsError('SecurityFailure', FROM_PARTY, `TLS client certificate OIN ${peer.oin ?? '(none)'} does not equal the From PartyId (DK-16)`);
   }
   const allowed = clientCertificates(fromParty);
-  if (!allowed.some((c) => c.raw.equals(peer.raw))) {
+  if (!allowed.some((der) => der.equals(peer.raw))) {
     throw new EbmsError('SecurityFailure', FROM_PARTY, `TLS client certificate ${peer.fingerprint256} is not the ClientCertificate of ${fromParty.partyName} in CPA ${cpa.cpaid}`);
   }
   return fromParty;

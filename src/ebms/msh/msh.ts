@@ -108,7 +108,8 @@ export class Msh {
       throw new GatewayError('ERR_DELIVERY_FAILED', `no Pong for Ping ${record.messageId} over CPA ${cpaId}`, { expose: true });
     }
     const roundTripMs = performance.now() - t0;
-    await this.#d.cpas.activate(cpaId, `Pong ${pong.messageId} in ${roundTripMs.toFixed(0)} ms (${sync ? 'sync' : 'async'})`);
+    const current = await this.#d.cpas.require(cpaId);
+    if (current.record.status !== 'geactiveerd') await this.#d.cpas.activate(cpaId, `Pong ${pong.messageId} in ${roundTripMs.toFixed(0)} ms (${sync ? 'sync' : 'async'})`);
     return { ping: record, pong, roundTripMs, sync };
   }
 

@@ -16,9 +16,20 @@ export interface TlsPeer {
 
 export type EbmsRequestHandler = (req: IncomingMessage, res: ServerResponse, peer: TlsPeer) => void | Promise<void>;
 
+/** The peer of a connection, read once per TLS socket (keep-alive connections carry many requests). */
+const peers = new WeakMap<TLSSocket, TlsPeer>();
+
 export function peerOf(req: IncomingMessage): TlsPeer | null {
   const socket = req.socket as TLSSocket;
   if (!socket.authorized) return null;
+  const known = peers.get(socket);
+  if (known) return known;
+  const peer = readPeer(socket);
+  if (peer) peers.set(socket, peer);
+  return peer;
+}
+
+function readPeer(socket: TLSSocket): TlsPeer | null {
   const c: PeerCertificate = socket.getPeerCertificate();
   if (!c || !c.raw) return null;
   const subject = c.subject as unknown as Record<string, string | string[]>;
@@ -48,6 +59,8 @@ export function createEbmsServer(tls: TlsMaterial, handler: EbmsRequestHandler, 
       res.end();
     });
   });
+  // The peer certificate is read once per connection (peerOf): no renegotiation may change it afterwards.
+  server.on('secureConnection', (socket: TLSSocket) => { socket.disableRenegotiation(); });
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 70_000;
   server.requestTimeout = 300_000;

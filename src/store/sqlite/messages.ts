@@ -57,19 +57,30 @@ export function groupCommit(db: Db): <T>(work: () => T) => Promise<T> {
   });
 }
 
+const EMPTY = Buffer.alloc(0);
+
+/** Where `part` lies inside `raw` when it is a view of raw's bytes (the MIME parser slices binary parts); else null. */
+function offsetIn(raw: Buffer, part: Buffer): number | null {
+  if (part.buffer !== raw.buffer || part.length === 0) return null;
+  const at = part.byteOffset - raw.byteOffset;
+  return at >= 0 && at + part.length <= raw.length ? at : null;
+}
+
 export function sqliteMessages(db: Db): { messages: MessageRepository; outbox: OutboxRepository } {
   const insMsg = db.prepare(`INSERT INTO messages (id, message_id, direction, kind, cpa_id, conversation_id, ref_to_message_id, from_party,
     to_party, service, action, status, timestamp, time_to_live, content_type, raw, reply_id, processed_at, created_at, updated_at)
     VALUES (@id, @messageId, @direction, @kind, @cpaId, @conversationId, @refToMessageId, @fromParty, @toParty, @service, @action,
     @status, @timestamp, @timeToLive, @contentType, @raw, @replyId, @processedAt, @createdAt, @updatedAt)`);
-  const insPart = db.prepare('INSERT INTO message_parts (message_id, idx, content_id, content_type, content) VALUES (?, ?, ?, ?, ?)');
+  const insPart = db.prepare('INSERT INTO message_parts (message_id, idx, content_id, content_type, content, raw_offset, raw_length) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const insEvent = db.prepare('INSERT INTO message_events (message_id, at, event, detail) VALUES (?, ?, ?, ?)');
   const insDelivery = db.prepare(`INSERT INTO deliveries (message_id, endpoint, attempts, max_attempts, retry_interval_ms, next_attempt_at, expires_at, awaiting_ack, last_error)
     VALUES (@messageId, @endpoint, @attempts, @maxAttempts, @retryIntervalMs, @nextAttemptAt, @expiresAt, @awaitingAck, @lastError)`);
   const byId = db.prepare('SELECT * FROM messages WHERE id = ?');
   const byMessageId = db.prepare('SELECT * FROM messages WHERE direction = ? AND message_id = ?');
   const byRef = db.prepare('SELECT * FROM messages WHERE direction = ? AND ref_to_message_id = ? ORDER BY created_at, id');
-  const parts = db.prepare('SELECT content_id AS contentId, content_type AS contentType, content FROM message_parts WHERE message_id = ? ORDER BY idx');
+  const parts = db.prepare(`SELECT p.content_id AS contentId, p.content_type AS contentType,
+    CASE WHEN p.raw_offset IS NULL THEN p.content ELSE substr(m.raw, p.raw_offset + 1, p.raw_length) END AS content
+    FROM message_parts p JOIN messages m ON m.id = p.message_id WHERE p.message_id = ? ORDER BY p.idx`);
   const events = db.prepare('SELECT at, event, detail FROM message_events WHERE message_id = ? ORDER BY id');
   const setStatus = db.prepare('UPDATE messages SET status = ?, updated_at = ? WHERE id = ?');
   const processed = db.prepare("UPDATE messages SET status = 'PROCESSED', processed_at = ?, updated_at = ? WHERE id = ? AND direction = 'in' AND processed_at IS NULL");
@@ -77,7 +88,11 @@ export function sqliteMessages(db: Db): { messages: MessageRepository; outbox: O
   const addDelivery = (d: Delivery) => insDelivery.run({ ...d, awaitingAck: d.awaitingAck ? 1 : 0 });
   const insertAll = (m: MessageRecord, ps: MessagePart[], e: MessageEvent) => {
     insMsg.run(m);
-    ps.forEach((p, i) => insPart.run(m.id, i, p.contentId, p.contentType, p.content));
+    ps.forEach((p, i) => {
+      const at = offsetIn(m.raw, p.content);
+      if (at === null) insPart.run(m.id, i, p.contentId, p.contentType, p.content, null, null);
+      else insPart.run(m.id, i, p.contentId, p.contentType, EMPTY, at, p.content.length);
+    });
     insEvent.run(m.id, e.at, e.event, e.detail);
   };
   const inboundTx = db.transaction((m: MessageRecord, ps: MessagePart[], e: MessageEvent, reply?: { msg: MessageRecord; delivery?: Delivery }) => {

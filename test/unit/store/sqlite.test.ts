@@ -58,3 +58,25 @@ describe('SQLite store', () => {
     await s.close();
   });
 });
+
+describe('message parts', () => {
+  const at = '2026-01-01T00:00:00.000Z';
+  const rec = (id: string, raw: Buffer) => ({
+    id, messageId: `${id}@x`, direction: 'in' as const, kind: 'business' as const, cpaId: 'c', conversationId: 'v', refToMessageId: null,
+    fromParty: 'a', toParty: 'b', service: 's', action: 'a', status: 'RECEIVED' as const, timestamp: at, timeToLive: null,
+    contentType: 'multipart/related', raw, replyId: null, processedAt: null, createdAt: at, updatedAt: at,
+  });
+
+  test('a part that is a byte range of the raw message is stored as that range, not copied, and reads back identical', async () => {
+    const s = await SqliteStore.open(':memory:');
+    const raw = Buffer.from('--b\r\nContent-ID: <p1>\r\n\r\n<Bericht>één</Bericht>\r\n--b--');
+    const view = raw.subarray(raw.indexOf('<Bericht>'), raw.indexOf('\r\n--b--'));
+    const copy = Buffer.from('decrypted payload');
+    await s.messages.insertInbound(rec('m1', raw), [{ contentId: 'p1', contentType: 'application/xml', content: view }, { contentId: 'p2', contentType: 'text/plain', content: copy }], { at, event: 'RECEIVED', detail: null });
+    expect(s.db.prepare('SELECT idx, length(content) AS stored, raw_offset AS off, raw_length AS len FROM message_parts ORDER BY idx').all())
+      .toEqual([{ idx: 0, stored: 0, off: view.byteOffset - raw.byteOffset, len: view.length }, { idx: 1, stored: copy.length, off: null, len: null }]);
+    const parts = await s.messages.parts('m1');
+    expect(parts.map((p) => [p.contentId, p.contentType, p.content.toString('utf8')])).toEqual([['p1', 'application/xml', '<Bericht>één</Bericht>'], ['p2', 'text/plain', 'decrypted payload']]);
+    await s.close();
+  });
+});
