@@ -18,6 +18,7 @@ import type { LoadedCpa } from '../cpa/service.js';
 import type { MessagePart, MessageRecord } from '../store/store.js';
 import { EbmsError, SoapFaultError } from './errors.js';
 import { buildSoapFault, parseEnvelope } from './envelope/index.js';
+import { decodeXmlBytes } from './envelope/xml.js';
 import type { ParsedEnvelope } from './envelope/model.js';
 import { authenticatePeer, checkCpaUsable } from './inbound/authenticate.js';
 import { checkBusinessHeader } from './inbound/header-checks.js';
@@ -88,10 +89,12 @@ export class InboundPipeline {
       if (!isEbxmlSoapAction(req.soapAction)) throw new SoapFaultError('Client', 'SOAPAction must be "ebXML" (ebMS 2.0 §B.2.2)');
       const mime = parseSoapWithAttachments(req.body, req.contentType);
       const charset = parseContentType(mime.soapPart.contentType).params.charset;
-      const env = parseEnvelope(mime.soapPart.content, charset);
+      // Decoded once (charset, BOM); the same text is parsed here and verified in the security step.
+      const soapXml = decodeXmlBytes(mime.soapPart.content, charset);
+      const env = parseEnvelope(soapXml);
       const loaded = await this.#d.cpas.get(env.MessageHeader.CPAId);
       if (!loaded) throw new SoapFaultError('Client', `Unknown CPAId "${env.MessageHeader.CPAId}"`);
-      ctx = { req, env, soapXml: mime.soapPart.content.toString('utf8'), loaded, now };
+      ctx = { req, env, soapXml, loaded, now };
       try {
         authenticatePeer(loaded.cpa, env.MessageHeader, req.peer, this.#d.identity.oin);
       } catch (e) {
