@@ -92,12 +92,24 @@ function sameDigest(a: Buffer, b: Buffer): boolean {
 }
 
 /** The KeyInfo certificate, checked against the CPA's certificate when given. */
+/** DER of a PEM certificate; the CPA's certificate is the same for every message of a party, so it is cached. */
+const derCache = new Map<string, Buffer>();
+function derOf(pem: string): Buffer {
+  let der = derCache.get(pem);
+  if (!der) {
+    der = new X509Certificate(pem).raw;
+    if (derCache.size >= 1000) derCache.clear();
+    derCache.set(pem, der);
+  }
+  return der;
+}
+
 function signingCertificate(sig: Element, expectedCertPem: string | undefined): { pem: string; key: KeyObject } {
   const loc = `${SIG}/KeyInfo/X509Data/X509Certificate`;
   const keyInfo = childrenNS(sig, DS_NS, 'KeyInfo')[0];
   const certEls = keyInfo ? childrenNS(keyInfo, DS_NS, 'X509Data').flatMap((d) => childrenNS(d, DS_NS, 'X509Certificate')) : [];
   let expectedDer: Buffer | undefined;
-  if (expectedCertPem) expectedDer = new X509Certificate(expectedCertPem).raw;
+  if (expectedCertPem) expectedDer = derOf(expectedCertPem);
   if (certEls.length === 0) {
     if (!expectedCertPem) throw fail(`${SIG}/KeyInfo`, 'the signature carries no X509Certificate and no certificate is configured for the sender');
     return { pem: expectedCertPem, key: certificatePublicKey(expectedCertPem) };
