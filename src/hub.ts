@@ -2,6 +2,7 @@ import type { LoadedConfig } from './config/schema.js';
 import { messageIdHost } from './ebms/msh/factory.js';
 import type { Msh } from './ebms/msh/msh.js';
 import type { Logger } from './log.js';
+import { oinOf } from './registry/model.js';
 import type { OrganisationService } from './registry/organisations.js';
 import { reportDeliveryFailure } from './routing/delivery-failure.js';
 import { HubProcessor } from './routing/hub-processor.js';
@@ -54,7 +55,7 @@ export function attachHub(config: LoadedConfig, deps: { store: Store; msh: Msh; 
       const current = await store.messages.get(rec.id);
       if (!current || current.processedAt !== null) return;
       const out = await processor.process({
-        ebmsMessageId: rec.messageId, cpaId: rec.cpaId, senderOin: rec.fromParty.replace(/_(O|T|A|OTA)$/, ''), action: rec.action,
+        ebmsMessageId: rec.messageId, cpaId: rec.cpaId, senderOin: oinOf(rec.fromParty), action: rec.action,
         conversationId: rec.conversationId, parts: await store.messages.parts(rec.id),
       });
       const at = new Date().toISOString();

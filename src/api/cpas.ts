@@ -8,6 +8,7 @@ import type { CollaborationProtocolAgreement, PartyInfo } from '../cpa/model.js'
 import type { CpaService, LoadedCpa } from '../cpa/service.js';
 import type { CpaProblem } from '../cpa/validate-types.js';
 import { parseCertificate } from '../pki/certificate.js';
+import { oinOf } from '../registry/model.js';
 import type { CpaEvent, CpaRecord, CpaStatus, Store } from '../store/store.js';
 import type { ApiModule } from './app.js';
 import { principalOf, requireOperator } from './auth.js';
@@ -27,7 +28,6 @@ const FIELDS: readonly string[] = [
   'signingCertPem', 'berichtstroom', 'profile', 'syncReplyMode', 'retries', 'retryInterval', 'persistDuration', 'organisationId',
 ];
 
-const bareOin = (oin: string): string => oin.replace(/_(O|T|A|OTA|OT|TA)$/, '');
 export const downloadPath = (cpaId: string): string => `/api/cpas/${encodeURIComponent(cpaId)}/xml`;
 
 /** A stored CPA for lists: the record without its XML, with the effective status (End passed = verlopen). */
@@ -86,7 +86,7 @@ export async function cpaWarnings(cpas: CpaService, rec: CpaRecord, now: Date = 
 }
 
 function visible(p: Principal, rec: CpaRecord): boolean {
-  return p.isOperator || p.organisation.oins.includes(bareOin(rec.partyOin));
+  return p.isOperator || p.organisation.oins.includes(oinOf(rec.partyOin));
 }
 
 async function visibleCpa(ctx: ApiContext, res: Response, cpaId: string): Promise<LoadedCpa> {
@@ -108,7 +108,7 @@ function xmlOf(req: Request): string {
 /** The OINs a CPA Beheer request names (oin, or hrn in its OIN form `00000003{HRN}0000`), when well-formed. */
 export function requestedOins(body: Record<string, unknown>): string[] {
   const out: string[] = [];
-  if (typeof body.oin === 'string' && OIN_PATTERN.test(body.oin.trim())) out.push(bareOin(body.oin.trim()));
+  if (typeof body.oin === 'string' && OIN_PATTERN.test(body.oin.trim())) out.push(oinOf(body.oin.trim()));
   if (typeof body.hrn === 'string' && /^\d{8}$/.test(body.hrn.trim())) out.push(`00000003${body.hrn.trim()}0000`);
   return out;
 }

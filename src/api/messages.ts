@@ -12,7 +12,7 @@ async function visibleCpaIds(ctx: ApiContext, res: Response): Promise<string[] |
 }
 
 async function requireVisible(ctx: ApiContext, res: Response, id: string): Promise<MessageRecord> {
-  const rec = await ctx.store.messages.get(id) ?? await ctx.store.messages.getByMessageId('in', id) ?? await ctx.store.messages.getByMessageId('out', id);
+  const rec = await ctx.store.messages.find(id);
   const visible = await visibleCpaIds(ctx, res);
   if (!rec || (visible && !visible.includes(rec.cpaId))) throw new GatewayError('ERR_NOT_FOUND', `no message ${id}`);
   return rec;

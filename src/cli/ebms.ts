@@ -85,7 +85,7 @@ export function registerEbms(program: Command): void {
     .option('--raw', 'write the stored bytes to stdout')
     .action(action(async (id: string, opts: ConfigOpts & { raw?: boolean }) => {
       await withStore(opts, async (store) => {
-        const m = (await store.messages.get(id)) ?? (await store.messages.getByMessageId('in', id)) ?? (await store.messages.getByMessageId('out', id));
+        const m = await store.messages.find(id);
         if (!m) throw new Error(`no message ${id}`);
         if (opts.raw) { process.stdout.write(m.raw); return; }
         const { raw, ...rest } = m;

@@ -1,4 +1,5 @@
 import { GatewayError } from '../errors.js';
+import { oinOf } from '../registry/model.js';
 import type { Logger } from '../log.js';
 import type { CpaRecord, CpaStatus, Store } from '../store/store.js';
 import { generateCpa, type GeneratedCpa, type HubIdentity } from './generate.js';
@@ -24,7 +25,6 @@ export interface CpaServiceOptions {
   onWarning?: (cpaId: string, w: ExpiryWarning) => void;
 }
 
-const stripSuffix = (oin: string) => oin.replace(/_(O|T|A|OTA|OT|TA)$/, '');
 
 /**
  * CPA Beheer: generate from the CPA Beheer fields, import any CPA (validated, every problem reported), keep the
@@ -41,11 +41,11 @@ export class CpaService {
 
   /** The party in `cpa` that is not this knooppunt. */
   otherParty(cpa: CollaborationProtocolAgreement): PartyInfo | undefined {
-    return cpa.PartyInfo.find((p) => !p.PartyId.some((id) => stripSuffix(id.value) === this.#o.hub.oin));
+    return cpa.PartyInfo.find((p) => !p.PartyId.some((id) => oinOf(id.value) === this.#o.hub.oin));
   }
 
   selfParty(cpa: CollaborationProtocolAgreement): PartyInfo | undefined {
-    return cpa.PartyInfo.find((p) => p.PartyId.some((id) => stripSuffix(id.value) === this.#o.hub.oin));
+    return cpa.PartyInfo.find((p) => p.PartyId.some((id) => oinOf(id.value) === this.#o.hub.oin));
   }
 
   async generate(fields: CpaBeheerFields, opts: { organisationId?: string; now?: Date } = {}): Promise<GeneratedCpa & { record: CpaRecord }> {

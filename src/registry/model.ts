@@ -24,6 +24,14 @@ export const AGB_CODE = /^\d{8}$/;
 /** OIN (IA ch06): 20 digits. PartyIds may add a non-production suffix (DK-15), the registry keeps the bare OIN. */
 export const OIN = /^\d{20}$/;
 
+/**
+ * The OIN of a PartyId value: a non-production suffix _O/_T/_A/_OTA (DK-15) is not part of the OIN, and the
+ * certificate's subject.serialNumber carries the bare OIN (DK-16).
+ */
+export function oinOf(partyIdValue: string): string {
+  return partyIdValue.replace(/_(O|T|A|OTA|OT|TA)$/, '');
+}
+
 export function organisationId(kind: OrganisationKind, code: string): string {
   return `${kind}:${code}`;
 }

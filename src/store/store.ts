@@ -165,6 +165,8 @@ export interface MessageRepository {
   get(id: string): Promise<MessageRecord | null>;
   getByMessageId(direction: MessageDirection, messageId: string): Promise<MessageRecord | null>;
   list(filter: MessageFilter): Promise<MessageRecord[]>;
+  /** A message by internal id, or by MessageId (inbound first, then outbound): what API and CLI users type. */
+  find(ref: string): Promise<MessageRecord | null>;
   /** Messages whose RefToMessageId is `refToMessageId` (answers to a message), oldest first. */
   listByRef(direction: MessageDirection, refToMessageId: string): Promise<MessageRecord[]>;
   parts(id: string): Promise<MessagePart[]>;

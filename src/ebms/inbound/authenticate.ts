@@ -6,7 +6,7 @@ import type { CpaRecord } from '../../store/store.js';
 import type { TlsPeer } from '../transport/server.js';
 import { EbmsError } from '../errors.js';
 import type { MessageHeader } from '../envelope/model.js';
-import { oinOf } from '../msh/deps.js';
+import { oinOf } from '../../registry/model.js';
 
 const FROM_PARTY = '//Header/MessageHeader/From/PartyId';
 const TO_PARTY = '//Header/MessageHeader/To/PartyId';

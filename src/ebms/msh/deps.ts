@@ -62,8 +62,3 @@ export function messageRecord(
     updatedAt: at,
   };
 }
-
-/** OIN of a PartyId value: the non-production suffix _O/_T/_A/_OTA (DK-15) is not part of the OIN. */
-export function oinOf(partyIdValue: string): string {
-  return partyIdValue.replace(/_(O|T|A|OTA|OT|TA)$/, '');
-}

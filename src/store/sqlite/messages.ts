@@ -131,6 +131,10 @@ export function sqliteMessages(db: Db): { messages: MessageRepository; outbox: O
       const sql = `SELECT * FROM messages ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`;
       return (db.prepare(sql).all(...args, f.limit ?? 100, f.offset ?? 0) as Row[]).map(toRecord);
     },
+    async find(ref) {
+      const r = (byId.get(ref) ?? byMessageId.get('in', ref) ?? byMessageId.get('out', ref)) as Row | undefined;
+      return r ? toRecord(r) : null;
+    },
     async listByRef(dir, ref) { return (byRef.all(dir, ref) as Row[]).map(toRecord); },
     async parts(id) { return parts.all(id) as MessagePart[]; },
     async events(id) { return events.all(id) as MessageEvent[]; },
