@@ -44,6 +44,8 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'log.level', type: 'enum', default: 'info', doc: 'Log level: fatal, error, warn, info, debug, trace or silent.' },
   { path: 'metrics.requireToken', type: 'boolean', default: false, doc: 'When true, /metrics needs an API token of the hub operator.' },
   { path: 'limits.ebmsMaxBytes', type: 'number', default: 30 * MB, doc: 'Largest ebMS request body accepted; larger requests get HTTP 413 before any parsing.' },
+  { path: 'limits.ebmsMaxHeaderValueChars', type: 'number', default: 1024, doc: 'Longest ebMS header value (MessageId, ConversationId, CPAId, PartyId, …) accepted; a longer one is refused with a SOAP Fault naming its location.' },
+  { path: 'limits.ebmsMaxMimeParts', type: 'number', default: 100, doc: 'Most MIME parts in one ebMS message (SOAP part included); more is refused with a SOAP Fault.' },
   { path: 'limits.apiMaxBytes', type: 'number', default: 30 * MB, doc: 'Largest REST API request body (JSON with base64 payloads).' },
 ];
 

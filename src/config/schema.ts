@@ -32,7 +32,12 @@ export const configSchema = z.strictObject({
   legacy: z.strictObject({ sha1: z.boolean(), rsa15: z.boolean() }),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),
   metrics: z.strictObject({ requireToken: z.boolean() }),
-  limits: z.strictObject({ ebmsMaxBytes: z.number().int().positive(), apiMaxBytes: z.number().int().positive() }),
+  limits: z.strictObject({
+    ebmsMaxBytes: z.number().int().positive(),
+    ebmsMaxHeaderValueChars: z.number().int().min(256),
+    ebmsMaxMimeParts: z.number().int().min(1),
+    apiMaxBytes: z.number().int().positive(),
+  }),
 });
 
 export type KnooppuntConfig = z.infer<typeof configSchema>;

@@ -2,8 +2,8 @@
  * The inbound ebMS pipeline, in one written order (architecture map; ebms2-digikoppeling.md b.7):
  *
  *   1. SOAPAction "ebXML"            → SOAP Fault (Client)                       [size cap: src/ebms/msh/http.ts]
- *   2. MIME (SwA or text/xml)         → SOAP Fault
- *   3. SOAP envelope (no DTD)         → SOAP Fault
+ *   2. MIME (SwA or text/xml, part count cap) → SOAP Fault
+ *   3. SOAP envelope (charset, UTF-8, XML Char, no DTD, header value length cap) → SOAP Fault
  *   4. CPA by CPAId                   → unknown: SOAP Fault (HTTP 500, b.7 rule 1)
  *   5. TLS peer = CPA From party      → SecurityFailure/Inconsistent, answered synchronously, not stored (DK-16)
  *   6. CPA usable (agreed, period, lifecycle) and header version checks
@@ -87,11 +87,13 @@ export class InboundPipeline {
     let ctx: Ctx;
     try {
       if (!isEbxmlSoapAction(req.soapAction)) throw new SoapFaultError('Client', 'SOAPAction must be "ebXML" (ebMS 2.0 §B.2.2)');
-      const mime = parseSoapWithAttachments(req.body, req.contentType);
+      const limits = this.#d.limits;
+      const mime = parseSoapWithAttachments(req.body, req.contentType, limits ? { maxParts: limits.maxMimeParts } : {});
       const charset = parseContentType(mime.soapPart.contentType).params.charset;
-      // Decoded once (charset, BOM); the same text is parsed here and verified in the security step.
+      // Decoded once (charset honoured or refused, strict UTF-8, BOM); the same text is parsed here and verified
+      // in the security step.
       const soapXml = decodeXmlBytes(mime.soapPart.content, charset);
-      const env = parseEnvelope(soapXml);
+      const env = parseEnvelope(soapXml, undefined, limits ? { maxHeaderValueChars: limits.maxHeaderValueChars } : {});
       const loaded = await this.#d.cpas.get(env.MessageHeader.CPAId);
       if (!loaded) throw new SoapFaultError('Client', `Unknown CPAId "${env.MessageHeader.CPAId}"`);
       ctx = { req, env, soapXml, loaded, now };

@@ -61,6 +61,11 @@ class LightElement {
     return this.getAttributeNS(ns, local) !== null;
   }
 
+  /** All attributes, for checks that walk them (limits.ts). */
+  attributeValues(): Array<{ local: string; value: string }> {
+    return this.#attributes.map((a) => ({ local: a.local, value: a.value }));
+  }
+
   getAttribute(name: string): string | null {
     return this.#attributes.find((a) => a.name === name)?.value ?? null;
   }

@@ -11,12 +11,18 @@ import {
   readMessageOrder, readSyncReply, soapActor,
 } from './parse-header.js';
 import { LightReadError, lightParse } from './light-dom.js';
-import { DOCTYPE_REFUSED, attrOf, childElements, childrenNS, decodeXmlBytes, firstChildNS, parseDateTime, parseXml, textOf } from './xml.js';
+import { DEFAULT_MAX_HEADER_VALUE_CHARS, checkHeaderValueLengths } from './limits.js';
+import { DOCTYPE_REFUSED, attrOf, checkXmlChars, childElements, childrenNS, decodeXmlBytes, firstChildNS, parseDateTime, parseXml, textOf } from './xml.js';
 
 /** Header blocks this MSH processes (ebMS 2.0 §3.1, §4.1, §4.2, §4.3, §6.3, §9.1). */
 const UNDERSTOOD_EB_HEADERS = new Set(['MessageHeader', 'AckRequested', 'SyncReply', 'Acknowledgment', 'ErrorList', 'MessageOrder']);
 /** SOAP 1.1 §4.2.2: blocks for another actor are not ours to understand. */
 const OUR_ACTORS = new Set([SOAP_ACTOR_NEXT, ACTOR_TO_PARTY_MSH, ACTOR_NEXT_MSH]);
+
+export interface EnvelopeLimits {
+  /** Longest ebMS header value accepted (limits.ebmsMaxHeaderValueChars). */
+  maxHeaderValueChars?: number;
+}
 
 function fault(reason: string): never {
   throw new SoapFaultError('Client', reason);
@@ -27,11 +33,12 @@ function fault(reason: string): never {
  * @param xml the SOAP part's octets (UTF-8 unless `charset` says otherwise) or its text
  * @throws SoapFaultError('Client', …) for anything that cannot be answered with an ebMS error (b.7 rule 1)
  */
-export function parseEnvelope(xml: Buffer | string, charset?: string): ParsedEnvelope {
+export function parseEnvelope(xml: Buffer | string, charset?: string, opts: EnvelopeLimits = {}): ParsedEnvelope {
   const { root, document } = envelopeRoot(typeof xml === 'string' ? xml : decodeXmlBytes(xml, charset));
   if (root.namespaceURI !== NS_SOAP || root.localName !== 'Envelope') {
     fault(`Root element {${root.namespaceURI ?? ''}}${root.localName} is not a SOAP 1.1 Envelope`);
   }
+  checkHeaderValueLengths(root, opts.maxHeaderValueChars ?? DEFAULT_MAX_HEADER_VALUE_CHARS);
   const header = firstChildNS(root, NS_SOAP, 'Header');
   const body = firstChildNS(root, NS_SOAP, 'Body');
   if (header === undefined) fault('SOAP Envelope has no Header (eb:MessageHeader is required)');
@@ -86,6 +93,7 @@ export function parseEnvelope(xml: Buffer | string, charset?: string): ParsedEnv
  */
 function envelopeRoot(text: string): { root: Element; document: () => Document } {
   if (/<!DOCTYPE/i.test(text)) throw new SoapFaultError('Client', DOCTYPE_REFUSED);
+  checkXmlChars(text); // character references are checked by the scanner, or by parseXml on the xmldom path
   try {
     const root = lightParse(text);
     const header = root.namespaceURI === NS_SOAP ? firstChildNS(root, NS_SOAP, 'Header') : undefined;

@@ -38,7 +38,7 @@ const CR = 0x0d;
  * @param contentType the HTTP Content-Type header value
  * @throws SoapFaultError('Client', reason) when the body is not SwA or plain XML, or cannot be parsed
  */
-export function parseSoapWithAttachments(body: Buffer, contentType: string): SoapWithAttachments {
+export function parseSoapWithAttachments(body: Buffer, contentType: string, opts: { maxParts?: number } = {}): SoapWithAttachments {
   const ct = parseContentType(contentType ?? '');
   if (XML_MEDIA_TYPES.has(ct.mediaType)) {
     // Signals (Ack, MessageError, Pong, StatusResponse) arrive as plain text/xml (b.1).
@@ -52,7 +52,7 @@ export function parseSoapWithAttachments(body: Buffer, contentType: string): Soa
   }
   const boundary = ct.params.boundary;
   if (!boundary) throw new SoapFaultError('Client', 'multipart/related Content-Type has no boundary parameter');
-  const parts = splitMultipart(body, boundary);
+  const parts = splitMultipart(body, boundary, opts.maxParts);
   if (parts.length === 0) throw new SoapFaultError('Client', 'multipart/related body contains no parts');
 
   // RFC 2387 §3.2: the root is the part named by `start`; without `start` it is the first part.
@@ -67,8 +67,17 @@ export function parseSoapWithAttachments(body: Buffer, contentType: string): Soa
   return { soapPart: parts[rootIndex]!, attachments: parts.filter((_, i) => i !== rootIndex) };
 }
 
-/** Takes a multipart body apart (RFC 2046 §5.1.1) into decoded parts. */
-export function splitMultipart(body: Buffer, boundary: string): MimePart[] {
+/**
+ * Default of `limits.ebmsMaxMimeParts`: a Digikoppeling message carries the SOAP part and one payload per
+ * Manifest reference (iWmo/iJw: one StUF envelope), so 100 leaves room for any real message (issue 9 item 7).
+ */
+export const DEFAULT_MAX_MIME_PARTS = 100;
+
+/**
+ * Takes a multipart body apart (RFC 2046 §5.1.1) into decoded parts; more than `maxParts` parts is refused
+ * while splitting, before the excess parts are decoded (SOAP Fault, Client).
+ */
+export function splitMultipart(body: Buffer, boundary: string, maxParts = DEFAULT_MAX_MIME_PARTS): MimePart[] {
   const dash = Buffer.from(`--${boundary}`, 'latin1');
   let pos = findDelimiter(body, dash, 0, true);
   if (pos < 0) throw new SoapFaultError('Client', 'multipart/related body does not contain its boundary');
@@ -82,6 +91,9 @@ export function splitMultipart(body: Buffer, boundary: string): MimePart[] {
     let end = next < 0 ? body.length : next;
     if (end > p && body[end - 1] === LF) end--;
     if (end > p && body[end - 1] === CR) end--;
+    if (parts.length >= maxParts) {
+      throw new SoapFaultError('Client', `multipart/related body has more than ${maxParts} MIME parts (limits.ebmsMaxMimeParts)`);
+    }
     parts.push(readPart(body.subarray(p, end), parts.length));
     if (next < 0) break;
     pos = next;

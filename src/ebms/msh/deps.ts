@@ -27,6 +27,8 @@ export interface MshDeps {
   legacy?: { sha1: boolean; rsa15: boolean };
   /** Largest request body accepted on the ebMS listener (HTTP 413 before parsing). */
   maxBytes: number;
+  /** Envelope and MIME limits (limits.ebmsMaxHeaderValueChars, limits.ebmsMaxMimeParts); defaults when absent. */
+  limits?: { maxHeaderValueChars: number; maxMimeParts: number };
   /** Clock, for tests. */
   now?: () => Date;
 }

@@ -25,5 +25,6 @@ export function createMsh(config: LoadedConfig, deps: { store: Store; cpas: CpaS
     ...(deps.crls ? { crls: deps.crls } : {}),
     legacy: config.legacy,
     maxBytes: config.limits.ebmsMaxBytes,
+    limits: { maxHeaderValueChars: config.limits.ebmsMaxHeaderValueChars, maxMimeParts: config.limits.ebmsMaxMimeParts },
   }, { cert: config.pem.client.cert, key: config.pem.client.key, ca: config.pem.trustAnchors }, deps.worker ? { worker: deps.worker } : {});
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SoapFaultError } from '../errors.js';
 import { buildSoapFault } from '../envelope/index.js';
@@ -34,6 +35,24 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
  * SOAP Fault), the size cap before any parsing (HTTP 413), then the pipeline; its reply is written as given.
  */
 export function ebmsHttpHandler(pipeline: InboundPipeline, deps: MshDeps, paths: Set<string>): EbmsRequestHandler {
+  const handle = handleEbms(pipeline, deps, paths);
+  return async (req, res, peer) => {
+    try {
+      await handle(req, res, peer);
+    } catch (err) {
+      // Last resort (issue 9 item 2): our own failure is never an empty HTTP 500; the peer gets a SOAP Fault
+      // (Server, SOAP 1.1 §4.4.1: "the message could not be processed for reasons not directly attributable to
+      // the contents of the message") and the cause goes to our log only, under an incident id.
+      const incident = randomUUID();
+      deps.logger.error({ err, incident, peer: peer.oin }, 'ebMS request failed inside the MSH; answered with a SOAP Fault (Server)');
+      deps.metrics.ebmsRequests.inc({ outcome: 'error' });
+      if (res.headersSent) { res.destroy(); return; }
+      sendFault(res, 500, new SoapFaultError('Server', `internal error while processing the message (incident ${incident}); it was not accepted, send it again later`));
+    }
+  };
+}
+
+function handleEbms(pipeline: InboundPipeline, deps: MshDeps, paths: Set<string>): EbmsRequestHandler {
   return async (req, res, peer) => {
     const end = deps.metrics.ebmsDuration.startTimer();
     const path = (req.url ?? '/').split('?')[0]!;

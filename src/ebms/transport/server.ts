@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket, PeerCertificate } from 'node:tls';
 import type { Logger } from '../../log.js';
 import type { Metrics } from '../../metrics.js';
+import { buildSoapFault } from '../envelope/fault.js';
 import { serverTlsOptions, type TlsMaterial } from './tls.js';
 
 /** The TLS peer as seen on the socket (DK-16: its OIN is in subject.serialNumber). */
@@ -53,10 +54,12 @@ export function createEbmsServer(tls: TlsMaterial, handler: EbmsRequestHandler, 
       res.writeHead(403).end();
       return;
     }
-    Promise.resolve(handler(req, res, peer)).catch((err: unknown) => {
-      deps.logger.error({ err }, 'ebMS handler failed');
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end();
+    Promise.resolve().then(() => handler(req, res, peer)).catch((err: unknown) => {
+      // Last resort: no inbound input ever gets an HTTP 500 without a SOAP Fault body (issue 9 item 2).
+      deps.logger.error({ err }, 'ebMS handler failed; answered with a SOAP Fault (Server)');
+      if (res.headersSent) { res.destroy(); return; }
+      res.writeHead(500, { 'content-type': 'text/xml; charset=UTF-8' });
+      res.end(buildSoapFault('Server', 'internal error while processing the message; it was not accepted, send it again later'));
     });
   });
   // The peer certificate is read once per connection (peerOf): no renegotiation may change it afterwards.
