@@ -7,7 +7,7 @@ export type { Logger };
  * are redacted wherever they appear in a logged object.
  */
 export const REDACT_PATHS = [
-  'key', '*.key', '*.*.key', 'keyPem', '*.keyPem', 'token', '*.token', 'password', '*.password', 'secret', '*.secret',
+  'key', '*.key', '*.*.key', 'keyPem', '*.keyPem', 'token', '*.token', 'password', '*.password', 'secret', '*.secret', '*.sessionSecret', 'cookie', '*.cookie',
   'authorization', '*.authorization', 'headers.authorization', 'req.headers.authorization', 'req.headers.cookie',
 ];
 

@@ -18,6 +18,11 @@ import { createLogger, type Logger } from './log.js';
 import { mailboxApi } from './api/mailbox.js';
 import { routingApi } from './api/routes.js';
 import { Metrics } from './metrics.js';
+import { portalRouter } from './portal/app.js';
+import type { PortalContext } from './portal/context.js';
+import { UserService } from './portal/users.js';
+import { MailboxService } from './routing/mailbox.js';
+import { RoutingTableService } from './routing/routes.js';
 import { OrganisationService } from './registry/organisations.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
@@ -31,6 +36,8 @@ export interface Knooppunt {
   msh: Msh;
   portal: HttpServer;
   ebms: HttpsServer;
+  /** Portal accounts (first account at first start, `knooppunt users`). */
+  users: UserService;
   urls: { portal: string; ebms: string };
   stop(): Promise<void>;
 }
@@ -66,7 +73,15 @@ export async function startKnooppunt(config: LoadedConfig, opts: StartOptions = 
   const ctx: ApiContext = { config, store, logger, metrics, organisations, cpas, msh };
 
   const hub: HubRole | null = config.mode === 'hub' ? attachHub(config, { store, msh, organisations, logger }) : null;
-  const portal = createHttpServer(createApiApp(ctx, [routingApi, mailboxApi, ...(opts.apiModules ?? [])]));
+  const portalCtx: PortalContext = {
+    ...ctx,
+    users: new UserService({ store, lockoutAttempts: config.portal.lockoutAttempts, lockoutMinutes: config.portal.lockoutMinutes }),
+    mailbox: new MailboxService({ store }),
+    routes: new RoutingTableService({ store, organisations }),
+  };
+  const portal = createHttpServer(createApiApp(ctx, [routingApi, mailboxApi, ...(opts.apiModules ?? [])], portalRouter(portalCtx)));
+  // Expired portal sessions are removed hourly (an expired one is never used in between).
+  const sessionTimer = setInterval(() => { void store.sessions.purge(new Date().toISOString()).catch((err: unknown) => logger.error({ err }, 'session purge failed')); }, 3_600_000).unref();
   const tls = (): TlsMaterial => ({ cert: config.pem.server.cert, key: config.pem.server.key, ca: config.pem.trustAnchors, ...(crls ? { crl: crls.crls.map((c) => crlPem(c.der)) } : {}) });
   const ebms = createEbmsServer(
     tls(),
@@ -78,6 +93,7 @@ export async function startKnooppunt(config: LoadedConfig, opts: StartOptions = 
     await listen(ebms, config.listen.ebms.host, config.listen.ebms.port);
   } catch (e) {
     clearInterval(sweepTimer);
+    clearInterval(sessionTimer);
     portal.close();
     ebms.close();
     await sweeping;
@@ -98,6 +114,7 @@ export async function startKnooppunt(config: LoadedConfig, opts: StartOptions = 
   const stop = () => (stopping ??= (async () => {
     logger.info('stopping: listeners close, in-flight requests finish');
     clearInterval(sweepTimer);
+    clearInterval(sessionTimer);
     clearInterval(crlTimer);
     await Promise.all([closeServer(portal), closeServer(ebms), sweeping]);
     hub?.stop();
@@ -106,7 +123,7 @@ export async function startKnooppunt(config: LoadedConfig, opts: StartOptions = 
     logger.info('stopped');
   })());
   logger.info({ portal: urls.portal, ebms: urls.ebms, store: config.store.kind }, 'knooppunt started');
-  return { config, store, logger, metrics, msh, portal, ebms, urls, stop };
+  return { config, store, logger, metrics, msh, portal, ebms, users: portalCtx.users, urls, stop };
 }
 
 /** node:tls parses CRLs only in PEM form. */

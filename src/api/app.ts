@@ -14,7 +14,7 @@ export interface ApiModule {
 }
 
 /** The portal/API listener's app: /healthz and /metrics open (metrics optionally restricted), /api authenticated. */
-export function createApiApp(ctx: ApiContext, modules: ApiModule[] = []): express.Express {
+export function createApiApp(ctx: ApiContext, modules: ApiModule[] = [], portal?: express.Router): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -45,6 +45,8 @@ export function createApiApp(ctx: ApiContext, modules: ApiModule[] = []): expres
   for (const m of allModules) api.use(m.router(ctx));
   api.use(() => { throw new GatewayError('ERR_NOT_FOUND', 'no such API route'); });
   app.use('/api', api);
+  // The portal's pages (issue 16): everything that is not /healthz, /metrics or /api; HTML errors of its own.
+  if (portal) app.use(portal);
 
   app.use((_req: Request, _res: Response) => { throw new GatewayError('ERR_NOT_FOUND', 'not found'); });
   app.use(errorHandler(ctx));

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { generateDevPki } from '../pki/dev-pki.js';
 import { ensureDevSetup } from '../config/dev.js';
-import { action } from './common.js';
+import { action, withStore } from './common.js';
+import { ensureFirstAccount } from './users.js';
 
 export function registerInit(program: Command): void {
   program.command('init')
@@ -9,6 +10,8 @@ export function registerInit(program: Command): void {
     .action(action(async () => {
       const r = ensureDevSetup(process.cwd());
       console.log(`${r.createdConfig ? 'created' : 'kept'} ${r.configFile}; dev PKI ${r.createdPki ? 'created' : 'kept'} in certs-dev/`);
+      // The first portal account (gebruikersbeheerder), credentials shown once on stderr.
+      await withStore({ config: r.configFile }, (store, config) => ensureFirstAccount(store, config));
     }));
 
   program.command('dev-pki')

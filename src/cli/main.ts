@@ -7,6 +7,7 @@ import { registerInit } from './init.js';
 import { registerOrgs } from './orgs.js';
 import { registerRoutes } from './routes.js';
 import { registerServe } from './serve.js';
+import { registerUsers } from './users.js';
 import { registerValidate } from './validate.js';
 
 /** `knooppunt <command>`: one file per command group; every command has --help. */
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerCpa(program);
   registerEbms(program);
   registerRoutes(program);
+  registerUsers(program);
   registerValidate(program);
   registerDemo(program);
   return program;

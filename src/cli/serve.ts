@@ -5,6 +5,7 @@ import { startKnooppunt } from '../server.js';
 import { createToken } from '../api/tokens.js';
 import { OrganisationService } from '../registry/organisations.js';
 import { action, addConfigOption, configFile, type ConfigOpts } from './common.js';
+import { ensureFirstAccount } from './users.js';
 
 export function registerServe(program: Command): void {
   addConfigOption(program.command('serve'))
@@ -21,6 +22,8 @@ export function registerServe(program: Command): void {
       const config = loadConfig(file);
       const kp = await startKnooppunt(config);
       console.log(`knooppunt is running\n  portal/API: ${kp.urls.portal}  (health: ${kp.urls.portal}/healthz)\n  ebMS:       ${kp.urls.ebms}  (mutual TLS)`);
+      // The first portal account, when there is none yet: its credentials go to stderr once, never to the log.
+      await ensureFirstAccount(kp.store, config);
       if (firstStart) {
         const hub = await new OrganisationService(kp.store).resolve(config.hub.oin);
         const { token } = await createToken(kp.store, hub, 'first start (hub operator)');

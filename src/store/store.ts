@@ -329,6 +329,53 @@ export interface MailboxRepository {
   expire(readBefore: string, createdBefore: string, at: string): Promise<number>;
 }
 
+/** A portal account (issue 16 §1). Roles and products are plain strings here; their meaning is the portal's. */
+export interface UserRecord {
+  id: string;
+  organisationId: string;
+  username: string;
+  name: string;
+  passwordHash: string;
+  roles: string[];
+  products: string[];
+  failedLogins: number;
+  lockedUntil: string | null;
+  disabledAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  updatedBy: string | null;
+}
+
+export interface UserRepository {
+  insert(user: UserRecord): Promise<void>;
+  get(id: string): Promise<UserRecord | null>;
+  findByUsername(username: string): Promise<UserRecord | null>;
+  list(filter?: { organisationId?: string }): Promise<UserRecord[]>;
+  /** Replace the mutable fields (everything but id, organisationId, username, createdAt). */
+  update(user: UserRecord): Promise<void>;
+  count(): Promise<number>;
+}
+
+/** A stored session: opaque JSON data, the user it belongs to (for revocation) and its expiry. */
+export interface SessionRecord {
+  sid: string;
+  userId: string | null;
+  data: string;
+  expiresAt: string;
+}
+
+export interface SessionRepository {
+  /** The session, when it has not expired at `now`. */
+  get(sid: string, now: string): Promise<SessionRecord | null>;
+  set(rec: SessionRecord): Promise<void>;
+  touch(sid: string, expiresAt: string): Promise<void>;
+  destroy(sid: string): Promise<void>;
+  /** Ends every session of a user (disabled, password reset, rights changed). */
+  destroyForUser(userId: string): Promise<number>;
+  /** Removes expired sessions. */
+  purge(now: string): Promise<number>;
+}
+
 export interface Store {
   readonly kind: 'sqlite';
   readonly organisations: OrganisationRepository;
@@ -338,6 +385,8 @@ export interface Store {
   readonly outbox: OutboxRepository;
   readonly routing: RoutingRepository;
   readonly mailbox: MailboxRepository;
+  readonly users: UserRepository;
+  readonly sessions: SessionRepository;
   migrate(): Promise<MigrationResult>;
   status(): Promise<StoreStatus>;
   close(): Promise<void>;

@@ -1,12 +1,13 @@
 import type {
-  CpaRepository, MailboxRepository, MessageRepository, MigrationResult, OrganisationRepository, OutboxRepository, RoutingRepository, Store,
-  StoreStatus, TokenRepository,
+  CpaRepository, MailboxRepository, MessageRepository, MigrationResult, OrganisationRepository, OutboxRepository, RoutingRepository, SessionRepository, Store,
+  StoreStatus, TokenRepository, UserRepository,
 } from '../store.js';
 import { sqliteCpas } from './cpas.js';
 import { sqliteMessages } from './messages.js';
 import { migrate, openDatabase, schemaVersion, type Db } from './database.js';
 import { sqliteOrganisations, sqliteTokens } from './organisations.js';
 import { sqliteMailbox, sqliteRouting } from './routing.js';
+import { sqliteSessions, sqliteUsers } from './users.js';
 
 /** The embedded store: one SQLite file (better-sqlite3 12.x; 13.x segfaults on Node 20, node-stack.md §7). */
 export class SqliteStore implements Store {
@@ -19,6 +20,8 @@ export class SqliteStore implements Store {
   readonly outbox: OutboxRepository;
   readonly routing: RoutingRepository;
   readonly mailbox: MailboxRepository;
+  readonly users: UserRepository;
+  readonly sessions: SessionRepository;
   readonly #path: string;
 
   /** Use `SqliteStore.open()`: repositories prepare statements, so the schema must be migrated first. */
@@ -31,6 +34,8 @@ export class SqliteStore implements Store {
     ({ messages: this.messages, outbox: this.outbox } = sqliteMessages(db));
     this.routing = sqliteRouting(db);
     this.mailbox = sqliteMailbox(db);
+    this.users = sqliteUsers(db);
+    this.sessions = sqliteSessions(db);
   }
 
   /** Open (or create) the file and bring the schema up to date. */

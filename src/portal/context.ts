@@ -1,0 +1,11 @@
+import type { ApiContext } from '../api/context.js';
+import type { MailboxService } from '../routing/mailbox.js';
+import type { RoutingTableService } from '../routing/routes.js';
+import type { UserService } from './users.js';
+
+/** What portal pages reach the core through: the API's services plus accounts, mailbox and routing table. */
+export interface PortalContext extends ApiContext {
+  users: UserService;
+  mailbox: MailboxService;
+  routes: RoutingTableService;
+}

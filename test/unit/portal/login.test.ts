@@ -1,0 +1,101 @@
+import request from 'supertest';
+import type { PortalContext } from '../../../src/portal/context.js';
+import { csrfOf, loginAgent, portalApp, testPortalContext } from '../../helpers/portal.js';
+
+describe('portal: login, sessions, CSRF, lock-out, navigation per role', () => {
+  let ctx: PortalContext;
+  let app: ReturnType<typeof portalApp>;
+  const pw = 'correct horse battery';
+
+  beforeAll(async () => {
+    ctx = await testPortalContext();
+    const gem = await ctx.organisations.add({ kind: 'gemeente', code: '0363', name: 'Amsterdam', oins: ['00000099000000036300'] });
+    await ctx.users.add({ organisationId: gem.id, username: 'anna', roles: [], products: ['iwmo'], password: pw }, null);
+    await ctx.users.add({ organisationId: gem.id, username: 'piet', roles: ['productbeheerder', 'gebruikersbeheerder'], products: ['iwmo', 'ijw'], password: pw }, null);
+    await ctx.users.add({ organisationId: gem.id, username: 'slot', password: pw }, null);
+    app = portalApp(ctx);
+  });
+
+  test('/ shows the login form, with security headers and an HttpOnly SameSite cookie', async () => {
+    const res = await request(app).get('/').expect(200);
+    expect(res.text).toContain('<h1 class="utrecht-heading-1">Inloggen</h1>');
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(res.headers['content-security-policy']).not.toContain('unsafe-inline');
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(res.headers['set-cookie']?.[0]).toMatch(/^knooppunt\.sid=.*HttpOnly; SameSite=Lax/);
+    expect(res.headers['set-cookie']?.[0]).not.toContain('Secure');
+  });
+
+  test('a page without login redirects to the login page', async () => {
+    const res = await request(app).get('/berichtenlog').expect(303);
+    expect(res.headers.location).toBe('/login?next=%2Fberichtenlog');
+  });
+
+  test('a form without its CSRF token is refused (403)', async () => {
+    const agent = request.agent(app);
+    await agent.get('/').expect(200);
+    const res = await agent.post('/login').type('form').send({ username: 'anna', password: pw }).expect(403);
+    expect(res.text).toContain('CSRF-controle');
+  });
+
+  test('wrong password: one message for unknown user and wrong password alike', async () => {
+    const agent = request.agent(app);
+    for (const username of ['anna', 'niemand']) {
+      const page = await agent.get('/').expect(200);
+      const res = await agent.post('/login').type('form').send({ _csrf: csrfOf(page.text), username, password: 'fout-fout-fout' }).expect(401);
+      expect(res.text).toContain('Gebruikersnaam of wachtwoord is onjuist.');
+    }
+  });
+
+  test('after lockoutAttempts wrong passwords the account is locked, even for the right password', async () => {
+    const agent = request.agent(app);
+    for (let i = 0; i < ctx.config.portal.lockoutAttempts; i++) {
+      const page = await agent.get('/').expect(200);
+      await agent.post('/login').type('form').send({ _csrf: csrfOf(page.text), username: 'slot', password: 'fout-fout-fout' }).expect(401);
+    }
+    const page = await agent.get('/').expect(200);
+    const res = await agent.post('/login').type('form').send({ _csrf: csrfOf(page.text), username: 'slot', password: pw }).expect(401);
+    expect(res.text).toContain('Dit account is tijdelijk geblokkeerd');
+  });
+
+  test('login renews the session id, logout ends it; the session is kept in the store', async () => {
+    const agent = request.agent(app);
+    const page = await agent.get('/').expect(200);
+    const before = /knooppunt\.sid=([^;]+)/.exec(page.headers['set-cookie']![0]!)![1];
+    const res = await agent.post('/login').type('form').send({ _csrf: csrfOf(page.text), username: 'anna', password: pw, next: '//evil.example/' }).expect(303);
+    expect(res.headers.location).toBe('/start');
+    const after = /knooppunt\.sid=([^;]+)/.exec(res.headers['set-cookie']![0]!)![1];
+    expect(after).not.toBe(before);
+    const sid = decodeURIComponent(after!).slice(2).split('.')[0]!;
+    expect((await ctx.store.sessions.get(sid, new Date().toISOString()))?.userId).toBeTruthy();
+    const start = await agent.get('/start').expect(200);
+    await agent.post('/logout').type('form').send({ _csrf: csrfOf(start.text) }).expect(303);
+    expect(await ctx.store.sessions.get(sid, new Date().toISOString())).toBeNull();
+    await agent.get('/start').expect(303);
+  });
+
+  test('navigation follows role and product rights', async () => {
+    const anna = await loginAgent(app, 'anna', pw);
+    const a = (await anna.get('/start').expect(200)).text;
+    expect(a).toContain('href="/ophalen"');
+    expect(a).not.toContain('href="/cpa-beheer"');
+    expect(a).not.toContain('href="/gebruikers"');
+    const piet = await loginAgent(app, 'piet', pw);
+    const p = (await piet.get('/start').expect(200)).text;
+    for (const href of ['/aanleveren', '/ophalen', '/berichtenlog', '/cpa-beheer', '/routeren', '/gebruikers', '/ketendata']) expect(p).toContain(`href="${href}"`);
+  });
+
+  test('a disabled user loses the session at once', async () => {
+    const agent = await loginAgent(app, 'piet', pw);
+    await agent.get('/start').expect(200);
+    const piet = (await ctx.users.findByUsername('piet'))!;
+    await ctx.users.setDisabled(piet.id, true, null);
+    await agent.get('/start').expect(303);
+    await ctx.users.setDisabled(piet.id, false, null);
+  });
+
+  test('the API keeps its JSON errors next to the portal', async () => {
+    const res = await request(app).get('/api/organisations').expect(401);
+    expect(res.body.code).toBe('ERR_UNAUTHENTICATED');
+  });
+});
