@@ -90,8 +90,11 @@ function visible(p: Principal, rec: CpaRecord): boolean {
 }
 
 async function visibleCpa(ctx: ApiContext, res: Response, cpaId: string): Promise<LoadedCpa> {
+  // Visibility first, from the record alone: another organisation's CPA is "not found" even when it cannot be parsed.
+  const rec = await ctx.cpas.record(cpaId);
+  if (!rec || !visible(principalOf(res), rec)) throw new GatewayError('ERR_CPA_NOT_FOUND', `no CPA ${cpaId}`);
   const loaded = await ctx.cpas.get(cpaId);
-  if (!loaded || !visible(principalOf(res), loaded.record)) throw new GatewayError('ERR_CPA_NOT_FOUND', `no CPA ${cpaId}`);
+  if (!loaded) throw new GatewayError('ERR_CPA_NOT_FOUND', `no CPA ${cpaId}`);
   return loaded;
 }
 

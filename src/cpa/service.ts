@@ -103,6 +103,11 @@ export class CpaService {
     return loaded;
   }
 
+  /** The stored record only (nothing parsed): for visibility checks before anything else is read. */
+  async record(cpaId: string): Promise<CpaRecord | null> {
+    return this.#o.store.cpas.get(cpaId);
+  }
+
   async require(cpaId: string): Promise<LoadedCpa> {
     const c = await this.get(cpaId);
     if (!c) throw new GatewayError('ERR_CPA_NOT_FOUND', `no CPA ${cpaId}`);

@@ -5,8 +5,14 @@
 import type { Router } from 'express';
 import type { PortalContext } from '../context.js';
 import { startRoutes } from './start.js';
+import { aanleverenRoutes } from './aanleveren.js';
+import { berichtenlogRoutes } from './berichtenlog.js';
+import { cpaBeheerRoutes } from './cpa-beheer.js';
+import { gebruikersRoutes } from './gebruikers.js';
 import { ketendataRoutes } from './ketendata.js';
+import { ophalenRoutes } from './ophalen.js';
+import { routerenRoutes } from './routeren.js';
 
 export type PortalPage = (ctx: PortalContext) => Router;
 
-export const PAGES: PortalPage[] = [startRoutes, ketendataRoutes];
+export const PAGES: PortalPage[] = [startRoutes, aanleverenRoutes, ophalenRoutes, berichtenlogRoutes, cpaBeheerRoutes, routerenRoutes, gebruikersRoutes, ketendataRoutes];
