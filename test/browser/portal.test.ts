@@ -139,6 +139,12 @@ run('portal in the browser', () => {
   test('Ophalen: a download marks the file gelezen; Berichtenlog, Aanleveren and Ketendata pages', async () => {
     const store = await SqliteStore.open(JSON.parse(readFileSync(hub.configFile, 'utf8')).store.path as string);
     await new MailboxService({ store }).deliver({ organisationId: 'gemeente:0363', berichttype: 'JW302', bestandsnaam: 'JW302_browser.xml', content: Buffer.from('<jw302/>') });
+    // A refused message in the Berichtenlog (as the hub writes it when it answers with a Fo01).
+    await store.routing.insertLog({
+      id: 'log-browser', at: new Date().toISOString(), ebmsMessageId: 'm-browser', cpaId: cpaId, senderOin: adapter.oin, stufElement: null, berichtstroom: 'ijw',
+      berichttype: 'JW301', gemeentecode: '0363', zenderOrganisatie: '0363', ontvangerOrganisatie: '12345678', referentienummer: 'REF-BROWSER-1', crossRefnummer: null,
+      outcome: 'geweigerd', foutcode: 'StUF055', detail: 'Bericht voldoet niet aan het XSD', targetOrganisationId: null, targetCpaId: null, forwardedMessageId: null, mailboxItemId: null,
+    });
     await store.close();
     const { ctx, page } = await session();
     await login(page, 'medewerker', passwords.medewerker!);
@@ -151,7 +157,14 @@ run('portal in the browser', () => {
     await page.goto(`${hub.portal}/ophalen/ijw`);
     expect((await page.locator('tr', { hasText: 'JW302_browser.xml' }).locator('td').first().textContent())!.trim()).toBe('✔ gelezen');
     await check(page, '08-ophalen-gelezen');
-    for (const [path, name] of [['/berichtenlog', '09-berichtenlog'], ['/aanleveren/iwmo', '10-aanleveren'], ['/ketendata', '11-ketendata'], ['/bestaat-niet', '12-niet-gevonden']] as const) {
+    await page.goto(`${hub.portal}/berichtenlog`);
+    await page.getByLabel('Berichttype').selectOption('JW301');
+    await page.getByRole('button', { name: 'Tonen' }).click();
+    const logRow = page.locator('tr', { hasText: 'REF-BROWSER-1' });
+    expect((await logRow.locator('td').last().textContent())!.trim()).toBe('Afgekeurd: StUF055 Bericht voldoet niet aan het XSD');
+    expect((await logRow.locator('td').nth(1).textContent())!.trim()).toBe('Verzonden');
+    await check(page, '09-berichtenlog');
+    for (const [path, name] of [['/aanleveren/iwmo', '10-aanleveren'], ['/ketendata', '11-ketendata'], ['/bestaat-niet', '12-niet-gevonden']] as const) {
       await page.goto(`${hub.portal}${path}`);
       await check(page, name);
     }

@@ -68,7 +68,7 @@ export function gebruikersRoutes(ctx: PortalContext): Router {
     try {
       const { user, password } = await ctx.users.add({ organisationId, username: form.username, name: form.name, roles: form.roles, products: form.products }, viewer.user.username);
       audit(viewer, 'added', user, { roles: user.roles, products: user.products });
-      await showList(req, res, { created: { user, password } });
+      await showList(req, res, { created: { user, password }, form: { ...form, username: '', name: '', roles: [], products: [] } });
     } catch (e) {
       if (!isGatewayError(e) || (e.code !== 'ERR_VALIDATION' && e.code !== 'ERR_CONFLICT')) throw e;
       const errors = e.code === 'ERR_CONFLICT' ? { username: 'Deze gebruikersnaam bestaat al.' } : fieldErrors(e.problems);

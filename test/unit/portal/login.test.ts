@@ -99,3 +99,44 @@ describe('portal: login, sessions, CSRF, lock-out, navigation per role', () => {
     expect(res.body.code).toBe('ERR_UNAUTHENTICATED');
   });
 });
+
+describe('portal: rate limit, idle timeout, first account', () => {
+  test('more login attempts than portal.loginRateLimit from one address get HTTP 429', async () => {
+    const ctx = await testPortalContext();
+    const limited = portalApp({ ...ctx, config: { ...ctx.config, portal: { ...ctx.config.portal, loginRateLimit: 2 } } });
+    const agent = request.agent(limited);
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const page = await agent.get('/').expect(200);
+      statuses.push((await agent.post('/login').type('form').send({ _csrf: csrfOf(page.text), username: 'x', password: 'y' })).status);
+    }
+    expect(statuses).toEqual([401, 401, 429]);
+  });
+
+  test('portal.cookieSecure always: the session cookie is Secure (behind a TLS-terminating proxy)', async () => {
+    const ctx = await testPortalContext();
+    const secure = portalApp({ ...ctx, config: { ...ctx.config, portal: { ...ctx.config.portal, cookieSecure: 'always' } } });
+    const res = await request(secure).get('/').set('X-Forwarded-Proto', 'https').expect(200);
+    expect(res.headers['set-cookie']?.[0]).toMatch(/; Secure/);
+  });
+
+  test('a session past its idle timeout is not returned by the store; purge removes it', async () => {
+    const ctx = await testPortalContext();
+    const past = new Date(Date.now() - 1000).toISOString();
+    await ctx.store.sessions.set({ sid: 's1', userId: 'u1', data: '{}', expiresAt: past });
+    expect(await ctx.store.sessions.get('s1', new Date().toISOString())).toBeNull();
+    expect(await ctx.store.sessions.purge(new Date().toISOString())).toBe(1);
+  });
+
+  test('the first account is created once: a gebruikersbeheerder of the hub organisation', async () => {
+    const ctx = await testPortalContext();
+    const hub = await ctx.organisations.ensureHub(ctx.config.hub.oin, ctx.config.hub.name);
+    const first = await ctx.users.ensureFirstAccount(hub);
+    expect(first?.username).toBe('beheerder');
+    expect(first!.password).toMatch(/^[A-Za-z2-9]{20}$/);
+    expect(await ctx.users.ensureFirstAccount(hub)).toBeNull();
+    const user = (await ctx.users.findByUsername('beheerder'))!;
+    expect(user.roles).toEqual(['gebruiker', 'gebruikersbeheerder', 'productbeheerder']);
+    expect((await ctx.users.login('beheerder', first!.password)).ok).toBe(true);
+  });
+});

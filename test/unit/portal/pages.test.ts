@@ -136,6 +136,12 @@ describe('portal pages: Ophalen, Berichtenlog, CPA Beheer, Routeren, Gebruikers;
       expect([m, p, [403, 404].includes(res.status)]).toEqual([m, p, true]);
       expect(res.text).not.toMatch(/<b1\/>|Den Haag/);
     }
+    const put = await request(app).put('/api/routes').set('Authorization', `Bearer ${tokenA}`)
+      .send({ gemeentecode: '0518', berichtstroom: 'ijw', berichttype: 'JW302', richting: 'ontvangen', kanaal: 'portaal' });
+    expect(put.status).toBe(403);
+    const zip = await request(app).post('/api/mailbox/download').set('Authorization', `Bearer ${tokenA}`).send({ ids: [ids.b1] });
+    expect(zip.status).toBe(404);
+    expect((await api('delete', '/api/routes/0518/ijw/JW302/ontvangen')).status).toBe(403);
     const list = await api('get', '/api/mailbox').expect(200);
     expect(JSON.stringify(list.body)).not.toContain(ids.b1);
   });
