@@ -140,3 +140,27 @@ describe('portal: rate limit, idle timeout, first account', () => {
     expect((await ctx.users.login('beheerder', first!.password)).ok).toBe(true);
   });
 });
+
+describe('portal: the gemeenten a user acts for', () => {
+  test('a samenwerkingsverband acts for the gemeenten that authorised its OIN; gemeenten sharing an OIN do not see each other', async () => {
+    const { gemeentenFor } = await import('../../../src/portal/access.js');
+    const ctx = await testPortalContext();
+    const SWV = '00000099000000099900';
+    const PROVIDER = '00000099000000088800';
+    const swv = await ctx.organisations.add({ kind: 'ketenpartner', code: SWV, name: 'Samenwerkingsverband' });
+    await ctx.organisations.add({ kind: 'ketenpartner', code: PROVIDER, name: 'Dienstverlener' });
+    const a = await ctx.organisations.add({ kind: 'gemeente', code: '0363', name: 'Amsterdam', oins: ['00000099000000036300', SWV, PROVIDER] });
+    const b = await ctx.organisations.add({ kind: 'gemeente', code: '0518', name: 'Den Haag', oins: ['00000099000000051800', PROVIDER] });
+    const c = await ctx.organisations.add({ kind: 'gemeente', code: '0599', name: 'Rotterdam', oins: ['00000099000000059900', SWV] });
+    const codes = async (o: typeof a) => (await gemeentenFor(ctx.store, o, false)).map((g) => g.code);
+    expect(await codes(swv)).toEqual(['0363', '0599']);
+    expect(await codes(a)).toEqual(['0363']);
+    expect(await codes(b)).toEqual(['0518']);
+    expect(await codes(c)).toEqual(['0599']);
+    // A gemeente listing another gemeente's OIN (a hoofdgemeente's) still sees only itself, and so does the other.
+    const d = await ctx.organisations.add({ kind: 'gemeente', code: '0600', name: 'Buurgemeente', oins: ['00000099000000060000', '00000099000000036300'] });
+    expect(await codes(a)).toEqual(['0363']);
+    expect(await codes(d)).toEqual(['0600']);
+    expect((await gemeentenFor(ctx.store, swv, true)).length).toBe(4);
+  });
+});
