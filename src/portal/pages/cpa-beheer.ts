@@ -13,6 +13,7 @@ import type { CpaRecord } from '../../store/store.js';
 import type { Viewer } from '../access.js';
 import type { PortalContext } from '../context.js';
 import { chooseGemeente, requirePage } from '../guard.js';
+import { inDutch } from '../meldingen.js';
 import { flash, renderPage } from '../render.js';
 import { attachment } from './ophalen.js';
 
@@ -91,7 +92,7 @@ export function cpaBeheerRoutes(ctx: PortalContext): Router {
         for (const p of e.problems as Problem[]) {
           if (p.severity === 'warning') continue;
           const field = p.path.split('.')[0]!;
-          errors[FIELDS.includes(field as (typeof FIELDS)[number]) ? field : 'algemeen'] ??= p.message;
+          errors[FIELDS.includes(field as (typeof FIELDS)[number]) ? field : 'algemeen'] ??= inDutch(p.message);
         }
       }
     }

@@ -15,6 +15,7 @@ import { productsOf } from '../access.js';
 import type { PortalContext } from '../context.js';
 import { chooseGemeente, requirePage, requireProductPage } from '../guard.js';
 import { productTabs } from '../nav.js';
+import { inDutch } from '../meldingen.js';
 import { flash, renderPage } from '../render.js';
 import { STATUS_LABELS } from './cpa-beheer.js';
 
@@ -100,7 +101,7 @@ export function routerenRoutes(ctx: PortalContext): Router {
         for (const p of e.problems) {
           const m = /^routes\.(\d+)\.(\w+)/.exec(p.path);
           const input = m ? inputs[Number(m[1])] : undefined;
-          if (input) errors[`${input.berichttype}-${input.richting}-${m![2]}`] ??= p.message;
+          if (input) errors[`${input.berichttype}-${input.richting}-${m![2]}`] ??= inDutch(p.message);
         }
       }
     } else if (Object.keys(errors).length === 0) {

@@ -157,8 +157,11 @@ describe('portal pages: Ophalen, Berichtenlog, CPA Beheer, Routeren, Gebruikers;
       serverCertPem: `${readFileSync(p.server.cert, 'utf8').trim().replace(/\n/g, '\r\n')}\r\n\r\n`, clientCertPem: readFileSync(p.client.cert, 'utf8'),
     };
     const bad = await agent.post('/cpa-beheer').type('form').send({ ...good, clientCertPem: '-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----' }).expect(400);
-    expect(bad.text).toMatch(/id="veld-clientCertPem-fout">[^<]+</);
+    expect(bad.text).toMatch(/id="veld-clientCertPem-fout">Dit is geen geldig certificaat \(PEM, van -----BEGIN CERTIFICATE----- tot en met -----END CERTIFICATE-----\): [^<]+</);
     expect(bad.text).not.toContain('id="veld-serverCertPem-fout"');
+    const late = await agent.post('/cpa-beheer').type('form').send({ ...good, einddatum: '2000-01-01', endpoint: 'http://x' }).expect(400);
+    expect(late.text).toContain('id="veld-einddatum-fout">De einddatum moet na de ingangsdatum liggen.<');
+    expect(late.text).toContain('id="veld-endpoint-fout">Vul een volledig adres in dat begint met https://.<');
     const ok = await agent.post('/cpa-beheer').type('form').send(good);
     expect(ok.status).toBe(303);
     const list = await agent.get('/cpa-beheer').expect(200);
