@@ -44,7 +44,7 @@ export function cpaBeheerRoutes(ctx: PortalContext): Router {
     const oins = visibleOins(viewer, gemeente);
     const cpas = oins.length > 0 ? (await ctx.cpas.list({ partyOins: oins })).map((c) => cpaSummary(c)) : [];
     renderPage(req, res, 'cpa-beheer.njk', {
-      title: 'CPA Beheer', gemeente, cpas, statusLabels: STATUS_LABELS, action: PATH,
+      title: 'CPA Beheer', gemeente, cpas, statusLabels: STATUS_LABELS, action: PATH, productLabels: { iwmo: 'iWmo', ijw: 'iJw' },
       form: { connectietype: 'diginetwerk', berichtstroom: 'iwmo', oin: gemeente?.oins[0] ?? '' }, errors: {}, ...data,
     }, status);
   };
