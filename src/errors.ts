@@ -15,6 +15,8 @@ export const errorCatalogue = {
   ERR_CONFLICT: { httpStatus: 409, description: 'The resource already exists or is in a state that does not allow the change.' },
   ERR_UNAUTHENTICATED: { httpStatus: 401, description: 'No valid credentials (API token or session) were presented.' },
   ERR_FORBIDDEN: { httpStatus: 403, description: 'The caller is authenticated but may not act for this organisation.' },
+  ERR_METHOD_NOT_ALLOWED: { httpStatus: 405, description: 'The resource exists but does not support this HTTP method; the Allow header lists those it does.' },
+  ERR_UNSUPPORTED_MEDIA_TYPE: { httpStatus: 415, description: 'The request body has a Content-Type (or charset) this operation does not accept.' },
   ERR_PAYLOAD_TOO_LARGE: { httpStatus: 413, description: 'The request body exceeds the configured size limit; nothing was parsed.' },
   ERR_CPA_NOT_FOUND: { httpStatus: 404, description: 'No CPA with this CPAId is known.' },
   ERR_CPA_INVALID: { httpStatus: 422, description: 'A CPA failed validation; every problem is listed with severity and location.' },

@@ -2,6 +2,11 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createApiApp, type ApiModule } from './api/app.js';
+import { auditLog, type AuditLog } from './audit.js';
+import { MessageService } from './ebms/msh/message-service.js';
+import { TokenService } from './registry/tokens.js';
+import { MailboxService } from './routing/mailbox.js';
+import { RoutingTableService } from './routing/routes.js';
 import type { ApiContext } from './api/context.js';
 import type { LoadedConfig } from './config/schema.js';
 import { hubIdentityFromConfig } from './cpa/hub-identity.js';
@@ -15,17 +20,16 @@ import { serverTlsOptions, type TlsMaterial } from './ebms/transport/tls.js';
 import { CrlStore } from './pki/trust.js';
 import { attachHub, type HubRole } from './hub.js';
 import { createLogger, type Logger } from './log.js';
-import { mailboxApi } from './api/mailbox.js';
-import { routingApi } from './api/routes.js';
 import { Metrics } from './metrics.js';
 import { portalRouter } from './portal/app.js';
 import type { PortalContext } from './portal/context.js';
 import { UserService } from './portal/users.js';
-import { MailboxService } from './routing/mailbox.js';
-import { RoutingTableService } from './routing/routes.js';
 import { OrganisationService } from './registry/organisations.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
+
+/** Idle keep-alive of the portal/API listener (ms): longer than clients keep an idle connection for reuse. */
+export const PORTAL_KEEP_ALIVE_MS = 65_000;
 
 /** A running knooppunt: both listeners, the store and the services (composition root). */
 export interface Knooppunt {
@@ -33,6 +37,7 @@ export interface Knooppunt {
   store: Store;
   logger: Logger;
   metrics: Metrics;
+  audit: AuditLog;
   msh: Msh;
   portal: HttpServer;
   ebms: HttpsServer;
@@ -54,10 +59,11 @@ export async function startKnooppunt(config: LoadedConfig, opts: StartOptions = 
   const logger = opts.logger ?? createLogger(config.log.level);
   const metrics = new Metrics();
   const store = await openStore(config);
-  const organisations = new OrganisationService(store);
+  const audit = auditLog(logger);
+  const organisations = new OrganisationService(store, { audit });
   await organisations.ensureHub(config.hub.oin, config.hub.name);
   // CPA Beheer; expiry warnings (30/7 days) go to the log and the knooppunt_expiring_items gauge (issue 3 §4).
-  const cpas = new CpaService({ store, hub: hubIdentityFromConfig(config), logger, allowLegacySha1: config.legacy.sha1, onWarning: (_id, w) => metrics.expiring.inc({ what: w.what, days: String(w.threshold) }) });
+  const cpas = new CpaService({ store, hub: hubIdentityFromConfig(config), logger, audit, allowLegacySha1: config.legacy.sha1, onWarning: (_id, w) => metrics.expiring.inc({ what: w.what, days: String(w.threshold) }) });
   let sweeping: Promise<unknown> = Promise.resolve();
   const sweepCpas = () => { metrics.expiring.reset(); sweeping = cpas.sweep().catch((err: unknown) => logger.error({ err }, 'CPA sweep failed')); };
   sweepCpas();
@@ -70,16 +76,26 @@ export async function startKnooppunt(config: LoadedConfig, opts: StartOptions = 
   const logCrlErrors = () => { for (const e of crls?.errors ?? []) logger.error({ source: e.source, problem: e.message }, 'CRL could not be loaded; the previous one stays in use'); };
   if (crls) { await crls.refresh(); logCrlErrors(); }
   const msh = createMsh(config, { store, cpas, logger, metrics, ...(crls ? { crls } : {}), ...(opts.worker ? { worker: opts.worker } : {}) });
-  const ctx: ApiContext = { config, store, logger, metrics, organisations, cpas, msh };
+  const ctx: ApiContext = {
+    config, logger, metrics, audit, organisations, cpas, msh,
+    tokens: new TokenService(store, { audit }), messages: new MessageService(store),
+    routing: new RoutingTableService({ store, organisations, audit }), mailbox: new MailboxService({ store }),
+    health: () => store.status(),
+  };
 
   const hub: HubRole | null = config.mode === 'hub' ? attachHub(config, { store, msh, organisations, logger }) : null;
   const portalCtx: PortalContext = {
-    ...ctx,
+    ...ctx, store,
     users: new UserService({ store, lockoutAttempts: config.portal.lockoutAttempts, lockoutMinutes: config.portal.lockoutMinutes }),
-    mailbox: new MailboxService({ store }),
-    routes: new RoutingTableService({ store, organisations }),
+    routes: ctx.routing,
   };
-  const portal = createHttpServer(createApiApp(ctx, [routingApi, mailboxApi, ...(opts.apiModules ?? [])], portalRouter(portalCtx)));
+  const portal = createHttpServer(createApiApp(ctx, opts.apiModules ?? [], portalRouter(portalCtx)));
+  // Issue 10 §15: Node's default keep-alive of 5 s races with clients that reuse an idle connection just before it
+  // ends (undici/fetch keeps one for the server's hint minus 1 s; on a loaded machine the timers slip past each
+  // other and the client's request meets a closing socket: "other side closed"). Keep idle connections well
+  // beyond any client's reuse window, as the ebMS listener does; headers must be allowed longer than that.
+  portal.keepAliveTimeout = PORTAL_KEEP_ALIVE_MS;
+  portal.headersTimeout = PORTAL_KEEP_ALIVE_MS + 5_000;
   // Expired portal sessions are removed hourly (an expired one is never used in between).
   const sessionTimer = setInterval(() => { void store.sessions.purge(new Date().toISOString()).catch((err: unknown) => logger.error({ err }, 'session purge failed')); }, 3_600_000).unref();
   const tls = (): TlsMaterial => ({ cert: config.pem.server.cert, key: config.pem.server.key, ca: config.pem.trustAnchors, ...(crls ? { crl: crls.crls.map((c) => crlPem(c.der)) } : {}) });
@@ -123,7 +139,7 @@ export async function startKnooppunt(config: LoadedConfig, opts: StartOptions = 
     logger.info('stopped');
   })());
   logger.info({ portal: urls.portal, ebms: urls.ebms, store: config.store.kind }, 'knooppunt started');
-  return { config, store, logger, metrics, msh, portal, ebms, users: portalCtx.users, urls, stop };
+  return { config, store, logger, metrics, audit, msh, portal, ebms, users: portalCtx.users, urls, stop };
 }
 
 /** node:tls parses CRLs only in PEM form. */

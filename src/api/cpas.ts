@@ -1,7 +1,8 @@
-import express, { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
 import { GatewayError, ValidationError, type Problem } from '../errors.js';
 import { generateCpa } from '../cpa/generate.js';
 import { OIN_PATTERN, type CpaBeheerFields } from '../cpa/generate-input.js';
+import { BERICHTSTROMEN, DK_PROFILES } from '../cpa/templates.js';
 import { hubIdentityFromConfig } from '../cpa/hub-identity.js';
 import { effectiveStatus, type ExpiryWarning } from '../cpa/lifecycle.js';
 import type { CollaborationProtocolAgreement, PartyInfo } from '../cpa/model.js';
@@ -9,10 +10,12 @@ import type { CpaService, LoadedCpa } from '../cpa/service.js';
 import type { CpaProblem } from '../cpa/validate-types.js';
 import { parseCertificate } from '../pki/certificate.js';
 import { oinOf } from '../registry/model.js';
-import type { CpaEvent, CpaRecord, CpaStatus, Store } from '../store/store.js';
-import type { ApiModule } from './app.js';
-import { principalOf, requireOperator } from './auth.js';
+import type { CpaEvent, CpaRecord, CpaStatus } from '../store/store.js';
+import { actorOf, assertOperator } from './auth.js';
 import type { ApiContext, Principal } from './context.js';
+import { operation, type ApiModule } from './operation.js';
+import { enumQuery } from './query.js';
+import { idParams } from './schemas.js';
 
 /**
  * CPA Beheer over REST (issue 3 §5, seed 002 §3.3): generate from the CPA Beheer fields, validate, import, list,
@@ -22,11 +25,6 @@ import type { ApiContext, Principal } from './context.js';
 
 export const CPA_STATUSES: readonly CpaStatus[] = ['aangevraagd', 'gegenereerd', 'geactiveerd', 'verlopen', 'ingetrokken'];
 
-/** The CPA Beheer fields accepted by POST /api/cpas (seed 002 §3.3.3) plus the owning organisation. */
-const FIELDS: readonly string[] = [
-  'profielnaam', 'oin', 'hrn', 'ingangsdatum', 'einddatum', 'connectietype', 'endpoint', 'serverCertPem', 'clientCertPem',
-  'signingCertPem', 'berichtstroom', 'profile', 'syncReplyMode', 'retries', 'retryInterval', 'persistDuration', 'organisationId',
-];
 
 export const downloadPath = (cpaId: string): string => `/api/cpas/${encodeURIComponent(cpaId)}/xml`;
 
@@ -89,18 +87,17 @@ function visible(p: Principal, rec: CpaRecord): boolean {
   return p.isOperator || p.organisation.oins.includes(oinOf(rec.partyOin));
 }
 
-async function visibleCpa(ctx: ApiContext, res: Response, cpaId: string): Promise<LoadedCpa> {
+async function visibleCpa(ctx: ApiContext, p: Principal, cpaId: string): Promise<LoadedCpa> {
   // Visibility first, from the record alone: another organisation's CPA is "not found" even when it cannot be parsed.
   const rec = await ctx.cpas.record(cpaId);
-  if (!rec || !visible(principalOf(res), rec)) throw new GatewayError('ERR_CPA_NOT_FOUND', `no CPA ${cpaId}`);
+  if (!rec || !visible(p, rec)) throw new GatewayError('ERR_CPA_NOT_FOUND', `no CPA ${cpaId}`);
   const loaded = await ctx.cpas.get(cpaId);
   if (!loaded) throw new GatewayError('ERR_CPA_NOT_FOUND', `no CPA ${cpaId}`);
   return loaded;
 }
 
 /** The CPA XML of a request: a text/xml or application/xml body, or JSON {"xml": "..."}. */
-function xmlOf(req: Request): string {
-  const body: unknown = req.body;
+function xmlOf(body: unknown): string {
   const xml = typeof body === 'string' ? body : body && typeof body === 'object' ? (body as { xml?: unknown }).xml : undefined;
   if (typeof xml !== 'string' || xml.trim() === '') {
     throw new ValidationError('a CPA document is required', [{ path: 'xml', message: 'send the CPA as a text/xml or application/xml body, or as JSON {"xml": "..."}' }]);
@@ -116,7 +113,7 @@ export function requestedOins(body: Record<string, unknown>): string[] {
   return out;
 }
 
-async function ownerOf(ctx: ApiContext, p: Principal, body: Record<string, unknown>, oins: string[], problems: Problem[]): Promise<string | null> {
+async function ownerOf(ctx: ApiContext, p: Principal, body: { organisationId?: string | undefined }, oins: string[], problems: Problem[]): Promise<string | null> {
   const requested = body.organisationId;
   if (!p.isOperator) {
     if (requested !== undefined && requested !== p.organisation.id) throw new GatewayError('ERR_FORBIDDEN', `organisation ${p.organisation.id} may not create CPAs for another organisation`);
@@ -126,164 +123,157 @@ async function ownerOf(ctx: ApiContext, p: Principal, body: Record<string, unkno
     if (typeof requested !== 'string' || !(await ctx.organisations.get(requested))) problems.push({ path: 'organisationId', message: `no organisation ${String(requested)}` });
     return typeof requested === 'string' ? requested : null;
   }
-  return organisationForOins(ctx.store, oins);
+  return ctx.organisations.ownerForOins(oins);
 }
 
-/** The owner of a new CPA when none is named: the one organisation registered with its OIN, if exactly one. */
-export async function organisationForOins(store: Store, oins: string[]): Promise<string | null> {
-  const found = oins.length === 1 ? (await store.organisations.findByOin(oins[0]!)).filter((o) => o.kind !== 'knooppunt') : [];
-  return found.length === 1 ? found[0]!.id : null;
-}
 
-export function cpaRoutes(ctx: ApiContext): Router {
-  const r = Router();
-  const xmlBody = express.text({ type: ['text/xml', 'application/xml'], limit: ctx.config.limits.apiMaxBytes });
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const pem = (description: string) => z.string({ error: 'is required' }).max(20_000).meta({ description });
 
-  r.post('/cpas', async (req, res) => {
-    const p = principalOf(res);
-    const body: unknown = req.body;
-    if (!body || typeof body !== 'object' || Array.isArray(body)) {
-      throw new ValidationError('CPA Beheer input is invalid: 1 problem(s)', [{ path: '(body)', message: 'must be a JSON object with the CPA Beheer fields' }]);
-    }
-    const b = body as Record<string, unknown>;
-    const oins = requestedOins(b);
-    const denied = p.isOperator ? [] : oins.filter((o) => !p.organisation.oins.includes(o));
-    if (denied.length > 0) throw new GatewayError('ERR_FORBIDDEN', `organisation ${p.organisation.id} is not authorised for OIN ${denied.join(', ')}`);
-    const problems: Problem[] = Object.keys(b).filter((k) => !FIELDS.includes(k)).map((k) => ({ path: k, message: 'is not a CPA Beheer field' }));
-    const organisationId = await ownerOf(ctx, p, b, oins, problems);
-    const { organisationId: _o, ...fields } = b;
-    if (problems.length > 0) {
-      // Report every problem at once: also those of the fields themselves (a dry run that stores nothing).
-      try {
-        generateCpa(fields as unknown as CpaBeheerFields, { hub: hubIdentityFromConfig(ctx.config) });
-      } catch (e) {
-        if (!(e instanceof ValidationError)) throw e;
-        problems.push(...e.problems);
+/** The CPA Beheer fields of POST /api/cpas (seed 002 §3.3.3); generateCpa checks the rest (certificates, dates, DK-37). */
+const cpaBeheerFields = z.object({
+  profielnaam: z.string({ error: 'is required' }).min(1, { error: 'is required' }).max(100, { error: 'must be at most 100 characters' }),
+  oin: z.string().regex(/^\d{20}(_(O|T|A|OTA))?$/, { error: 'must be 20 digits, optionally followed by _O, _T, _A or _OTA (DK-15)' }).optional().meta({ description: 'give oin or hrn' }),
+  hrn: z.string().regex(/^\d{8}$/, { error: 'must be an 8-digit KvK number (Handelsregisternummer)' }).optional()
+    .meta({ description: 'KvK number of an external service provider; becomes OIN 00000003{hrn}0000' }),
+  ingangsdatum: z.string({ error: 'must be a date YYYY-MM-DD' }).regex(DATE, { error: 'must be a date YYYY-MM-DD' }).meta({ format: 'date' }),
+  einddatum: z.string({ error: 'must be a date YYYY-MM-DD' }).regex(DATE, { error: 'must be a date YYYY-MM-DD' }).meta({ format: 'date' }),
+  connectietype: z.enum(['diginetwerk', 'internet'], { error: 'must be diginetwerk or internet' }),
+  endpoint: z.string({ error: 'must be an absolute https:// URL' }).max(2000).regex(/^https:\/\/[^/\s]+/i, { error: 'must be an absolute https:// URL' })
+    .meta({ format: 'uri', description: 'https; host must match the server certificate (DK-37)' }),
+  serverCertPem: pem('PEM'), clientCertPem: pem('PEM'), signingCertPem: pem('PEM; default: the client certificate').optional(),
+  berichtstroom: z.enum(BERICHTSTROMEN as unknown as [string, ...string[]], { error: `must be one of ${BERICHTSTROMEN.join(', ')}` }).optional().meta({ description: 'default ijw' }),
+  profile: z.enum(DK_PROFILES as unknown as [string, ...string[]], { error: `must be one of ${DK_PROFILES.join(', ')}` }).optional().meta({ description: 'default osb-rm-s' }),
+  syncReplyMode: z.enum(['none', 'mshSignalsOnly'], { error: 'must be none or mshSignalsOnly (DK-06)' }).optional(),
+  retries: z.number({ error: 'must be a whole number from 0 to 100' }).int({ error: 'must be a whole number from 0 to 100' })
+    .min(0, { error: 'must be a whole number from 0 to 100' }).max(100, { error: 'must be a whole number from 0 to 100' }).optional(),
+  retryInterval: z.string().max(50).optional().meta({ examples: ['PT3H'] }),
+  persistDuration: z.string().max(50).optional().meta({ examples: ['P1D'] }),
+  organisationId: z.string().optional().meta({ description: 'owning organisation (hub operator only; default: the organisation registered with the OIN)' }),
+}, { error: 'must be a JSON object with the CPA Beheer fields' }).strict();
+
+const xmlBody = z.union([
+  z.string(),
+  z.object({ xml: z.string(), overwrite: z.boolean().optional(), organisationId: z.string().optional() }).strict(),
+], { error: 'send the CPA as a text/xml or application/xml body, or as JSON {"xml": "..."}' });
+const XML_TYPES = ['text/xml', 'application/xml', 'application/json'];
+
+const cpaProblem = z.object({ code: z.string(), severity: z.enum(['error', 'warning']), location: z.string(), message: z.string() });
+const warning = z.object({ what: z.string(), threshold: z.number(), message: z.string() }).loose();
+const created = z.object({ cpaId: z.string(), status: z.string(), download: z.string(), warnings: z.array(z.unknown()) });
+const cpaSummarySchema = z.object({
+  cpaId: z.string(), status: z.enum(CPA_STATUSES as [CpaStatus, ...CpaStatus[]]), source: z.string(), profielnaam: z.string().nullable(),
+  partyOin: z.string(), partyName: z.string().nullable(), organisationId: z.string().nullable(), berichtstroom: z.string().nullable(),
+  profile: z.string().nullable(), connectietype: z.string().nullable(), startAt: z.string(), endAt: z.string(), createdAt: z.string(),
+  updatedAt: z.string(), activatedAt: z.string().nullable(), download: z.string(),
+}).loose();
+const cpaId = idParams('CPAId (DK-18)');
+
+export const cpaModule: ApiModule = (ctx) => [
+  operation({
+    method: 'get', path: '/cpas', operationId: 'listCpas', tag: 'cpas',
+    summary: 'List CPAs (the hub operator sees all; an organisation those of its OINs), with effective status and expiry warnings',
+    query: z.object({ status: enumQuery(CPA_STATUSES as [CpaStatus, ...CpaStatus[]], 'only CPAs with this status') }).strict(),
+    responses: { 200: { description: 'OK', schema: z.object({ cpas: z.array(cpaSummarySchema.extend({ warnings: z.array(warning) })) }) } },
+    handler: async ({ query, principal }) => {
+      const now = new Date();
+      const list = (await ctx.cpas.list()).filter((rec) => visible(principal, rec) && (!query.status || rec.status === query.status));
+      return { cpas: await Promise.all(list.map(async (rec) => ({ ...cpaSummary(rec, now), warnings: await cpaWarnings(ctx.cpas, rec, now) }))) };
+    },
+  }),
+  operation({
+    method: 'post', path: '/cpas', operationId: 'generateCpa', tag: 'cpas', summary: 'Generate a CPA from the CPA Beheer fields; the hub is the other party',
+    body: { schema: cpaBeheerFields },
+    responses: { 201: { description: 'Created', schema: created } },
+    errors: { 403: 'Not authorised for this OIN' },
+    handler: async ({ body, principal: p, res }) => {
+      const oins = requestedOins(body);
+      const denied = p.isOperator ? [] : oins.filter((o) => !p.organisation.oins.includes(o));
+      if (denied.length > 0) throw new GatewayError('ERR_FORBIDDEN', `organisation ${p.organisation.id} is not authorised for OIN ${denied.join(', ')}`);
+      const problems: Problem[] = [];
+      const organisationId = await ownerOf(ctx, p, body, oins, problems);
+      const { organisationId: _o, ...fields } = body;
+      if (problems.length > 0) {
+        // Report every problem at once: also those of the fields themselves (a dry run that stores nothing).
+        try {
+          generateCpa(fields as unknown as CpaBeheerFields, { hub: hubIdentityFromConfig(ctx.config) });
+        } catch (e) {
+          if (!(e instanceof ValidationError)) throw e;
+          problems.push(...e.problems);
+        }
+        throw new ValidationError(`CPA Beheer input is invalid: ${problems.length} problem(s)`, problems);
       }
-      throw new ValidationError(`CPA Beheer input is invalid: ${problems.length} problem(s)`, problems);
-    }
-    const gen = await ctx.cpas.generate(fields as unknown as CpaBeheerFields, { ...(organisationId ? { organisationId } : {}) });
-    res.status(201).location(`/api/cpas/${encodeURIComponent(gen.cpaId)}`)
-      .json({ cpaId: gen.cpaId, status: gen.record.status, download: downloadPath(gen.cpaId), warnings: gen.warnings });
-  });
-
-  r.post('/cpas/validate', xmlBody, async (req, res) => {
-    principalOf(res);
-    const result = ctx.cpas.validate(xmlOf(req));
-    const problems: CpaProblem[] = [...result.problems];
-    if (result.cpa && !ctx.cpas.selfParty(result.cpa)) {
-      // The same refusal as import: a CPA this knooppunt is not a party of cannot be used here.
-      problems.push({ code: 'PARTYID_TYPE', severity: 'error', location: '/CollaborationProtocolAgreement/PartyInfo/PartyId', message: `no party has this knooppunt's OIN ${ctx.config.hub.oin}` });
-    }
-    res.json({ valid: !problems.some((x) => x.severity === 'error'), problems });
-  });
-
-  const operatorOnly = (_req: Request, res: Response, next: () => void) => { requireOperator(res); next(); };
-  r.post('/cpas/import', operatorOnly, xmlBody, async (req, res) => {
-    const json = req.body && typeof req.body === 'object' ? (req.body as { overwrite?: unknown; organisationId?: unknown }) : {};
-    const overwrite = json.overwrite === true || req.query.overwrite === 'true' || req.query.overwrite === '1';
-    const organisationId = typeof json.organisationId === 'string' ? json.organisationId : undefined;
-    if (organisationId && !(await ctx.organisations.get(organisationId))) {
-      throw new ValidationError('invalid import', [{ path: 'organisationId', message: `no organisation ${organisationId}` }]);
-    }
-    const { record, warnings } = await ctx.cpas.import(xmlOf(req), { overwrite, ...(organisationId ? { organisationId } : {}) });
-    res.status(201).location(`/api/cpas/${encodeURIComponent(record.cpaId)}`)
-      .json({ cpaId: record.cpaId, status: record.status, download: downloadPath(record.cpaId), warnings });
-  });
-
-  r.get('/cpas', async (req, res) => {
-    const p = principalOf(res);
-    const status = req.query.status;
-    if (status !== undefined && !CPA_STATUSES.includes(status as CpaStatus)) {
-      throw new ValidationError('invalid query', [{ path: 'status', message: `must be one of ${CPA_STATUSES.join(', ')}` }]);
-    }
-    const now = new Date();
-    const list = (await ctx.cpas.list()).filter((rec) => visible(p, rec) && (!status || rec.status === status));
-    res.json({ cpas: await Promise.all(list.map(async (rec) => ({ ...cpaSummary(rec, now), warnings: await cpaWarnings(ctx.cpas, rec, now) }))) });
-  });
-
-  r.get('/cpas/:id', async (req, res) => {
-    const loaded = await visibleCpa(ctx, res, req.params.id);
-    const now = new Date();
-    res.json(cpaDetail(loaded, await cpaWarnings(ctx.cpas, loaded.record, now), await ctx.cpas.events(loaded.record.cpaId), now));
-  });
-
-  r.get('/cpas/:id/xml', async (req, res) => {
-    const { record } = await visibleCpa(ctx, res, req.params.id);
-    res.type('application/xml');
-    res.setHeader('Content-Disposition', `attachment; filename="${record.cpaId.replace(/[^A-Za-z0-9._-]/g, '_')}.xml"`);
-    res.send(record.xml);
-  });
-
-  r.delete('/cpas/:id', async (req, res) => {
-    const { record } = await visibleCpa(ctx, res, req.params.id);
-    const updated = await ctx.cpas.withdraw(record.cpaId, `by ${principalOf(res).organisation.id}`);
-    res.json(cpaSummary(updated));
-  });
-  return r;
-}
-
-const idParam = [{ name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'CPAId (DK-18)' }];
-const xmlRequest = {
-  content: {
-    'text/xml': { schema: { type: 'string' } },
-    'application/xml': { schema: { type: 'string' } },
-    'application/json': { schema: { type: 'object', required: ['xml'], properties: { xml: { type: 'string' }, overwrite: { type: 'boolean' }, organisationId: { type: 'string' } } } },
-  },
-};
-const problemsResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
-
-const cpaBeheerFields = {
-  type: 'object',
-  required: ['profielnaam', 'ingangsdatum', 'einddatum', 'connectietype', 'endpoint', 'serverCertPem', 'clientCertPem'],
-  properties: {
-    profielnaam: { type: 'string', maxLength: 100 },
-    oin: { type: 'string', pattern: '^\\d{20}(_(O|T|A|OTA))?$', description: 'give oin or hrn' },
-    hrn: { type: 'string', pattern: '^\\d{8}$', description: 'KvK number of an external service provider; becomes OIN 00000003{hrn}0000' },
-    ingangsdatum: { type: 'string', format: 'date' },
-    einddatum: { type: 'string', format: 'date' },
-    connectietype: { enum: ['diginetwerk', 'internet'] },
-    endpoint: { type: 'string', format: 'uri', description: 'https; host must match the server certificate (DK-37)' },
-    serverCertPem: { type: 'string' }, clientCertPem: { type: 'string' }, signingCertPem: { type: 'string' },
-    berichtstroom: { enum: ['iwmo', 'ijw', 'ieb', 'ipgb', 'pgb'], default: 'ijw' },
-    profile: { enum: ['osb-be', 'osb-rm', 'osb-be-s', 'osb-rm-s', 'osb-be-e', 'osb-rm-e'], default: 'osb-rm-s' },
-    syncReplyMode: { enum: ['none', 'mshSignalsOnly'], default: 'none' },
-    retries: { type: 'integer', minimum: 0, maximum: 100 }, retryInterval: { type: 'string', example: 'PT3H' }, persistDuration: { type: 'string', example: 'P1D' },
-    organisationId: { type: 'string', description: 'owning organisation (hub operator only; default: the organisation registered with the OIN)' },
-  },
-};
-
-export const cpaPaths = {
-  '/cpas': {
-    get: {
-      summary: 'List CPAs (the hub operator sees all; an organisation those of its OINs), with effective status and expiry warnings',
-      parameters: [{ name: 'status', in: 'query', required: false, schema: { enum: [...CPA_STATUSES] } }],
-      responses: { 200: { description: 'OK' }, 400: problemsResponse('Unknown status') },
+      const gen = await ctx.cpas.generate(fields as unknown as CpaBeheerFields, { ...(organisationId ? { organisationId } : {}), actor: actorOf(p) });
+      res.location(`/api/cpas/${encodeURIComponent(gen.cpaId)}`);
+      return { cpaId: gen.cpaId, status: gen.record.status, download: downloadPath(gen.cpaId), warnings: gen.warnings };
     },
-    post: {
-      summary: 'Generate a CPA from the CPA Beheer fields; the hub is the other party',
-      requestBody: { content: { 'application/json': { schema: cpaBeheerFields } } },
-      responses: { 201: { description: 'Created: {cpaId, status, download, warnings}' }, 400: problemsResponse('Invalid input: every problem with its field'), 403: problemsResponse('Not authorised for this OIN') },
+  }),
+  operation({
+    method: 'post', path: '/cpas/validate', operationId: 'validateCpa', tag: 'cpas',
+    summary: 'Validate a CPA (XSD structure and Digikoppeling rules); nothing is stored',
+    body: { schema: xmlBody, contentTypes: XML_TYPES, required: false },
+    responses: { 200: { description: 'The verdict', schema: z.object({ valid: z.boolean(), problems: z.array(cpaProblem) }) } },
+    errors: { 413: 'Too large' },
+    handler: async ({ body }) => {
+      const result = ctx.cpas.validate(xmlOf(body));
+      const problems: CpaProblem[] = [...result.problems];
+      if (result.cpa && !ctx.cpas.selfParty(result.cpa)) {
+        // The same refusal as import: a CPA this knooppunt is not a party of cannot be used here.
+        problems.push({ code: 'PARTYID_TYPE', severity: 'error', location: '/CollaborationProtocolAgreement/PartyInfo/PartyId', message: `no party has this knooppunt's OIN ${ctx.config.hub.oin}` });
+      }
+      return { valid: !problems.some((x) => x.severity === 'error'), problems };
     },
-  },
-  '/cpas/validate': {
-    post: { summary: 'Validate a CPA (XSD structure and Digikoppeling rules); nothing is stored', requestBody: xmlRequest, responses: { 200: { description: '{valid, problems: [{code, severity, location, message}]}' }, 413: problemsResponse('Too large') } },
-  },
-  '/cpas/import': {
-    post: {
-      summary: 'Import a CPA (hub operator only); ?overwrite=true replaces an existing one',
-      requestBody: xmlRequest,
-      parameters: [{ name: 'overwrite', in: 'query', required: false, schema: { type: 'boolean' } }],
-      responses: { 201: { description: 'Imported' }, 403: problemsResponse('Not the hub operator'), 409: problemsResponse('Exists'), 422: problemsResponse('Invalid CPA: every problem with severity and location') },
+  }),
+  operation({
+    method: 'post', path: '/cpas/import', operationId: 'importCpa', tag: 'cpas', summary: 'Import a CPA (hub operator only); ?overwrite=true replaces an existing one',
+    query: z.object({ overwrite: enumQuery(['true', '1', 'false', '0'], 'replace an existing CPA with this CPAId') }).strict(),
+    body: { schema: xmlBody, contentTypes: XML_TYPES, required: false },
+    responses: { 201: { description: 'Imported', schema: created } },
+    errors: { 403: 'Not the hub operator', 409: 'Exists', 413: 'Too large', 422: 'Invalid CPA: every problem with severity and location' },
+    handler: async ({ query, body, principal, res }) => {
+      assertOperator(principal);
+      const json: { overwrite?: boolean | undefined; organisationId?: string | undefined } = body && typeof body === 'object' ? body : {};
+      const overwrite = json.overwrite === true || query.overwrite === 'true' || query.overwrite === '1';
+      const organisationId = json.organisationId;
+      if (organisationId && !(await ctx.organisations.get(organisationId))) {
+        throw new ValidationError('invalid import', [{ path: 'organisationId', message: `no organisation ${organisationId}` }]);
+      }
+      const { record, warnings } = await ctx.cpas.import(xmlOf(body), { overwrite, ...(organisationId ? { organisationId } : {}), actor: actorOf(principal) });
+      res.location(`/api/cpas/${encodeURIComponent(record.cpaId)}`);
+      return { cpaId: record.cpaId, status: record.status, download: downloadPath(record.cpaId), warnings };
     },
-  },
-  '/cpas/{id}': {
-    get: { summary: 'One CPA: record, parties, profile, warnings and lifecycle events', parameters: idParam, responses: { 200: { description: 'OK' }, 404: problemsResponse('Not found or not visible') } },
-    delete: { summary: 'Withdraw a CPA (status ingetrokken)', parameters: idParam, responses: { 200: { description: 'The withdrawn CPA' }, 404: problemsResponse('Not found'), 409: problemsResponse('Already withdrawn or expired') } },
-  },
-  '/cpas/{id}/xml': {
-    get: { summary: 'Download the CPA XML', parameters: idParam, responses: { 200: { description: 'The CPA', content: { 'application/xml': { schema: { type: 'string' } } } }, 404: problemsResponse('Not found') } },
-  },
-};
-
-export const cpaModule: ApiModule = { router: cpaRoutes, paths: cpaPaths };
+  }),
+  operation({
+    method: 'get', path: '/cpas/{id}', operationId: 'getCpa', tag: 'cpas', summary: 'One CPA: record, parties, profile, warnings and lifecycle events',
+    params: cpaId,
+    responses: { 200: { description: 'OK', schema: cpaSummarySchema.extend({ parties: z.array(z.unknown()), profile: z.unknown(), warnings: z.array(warning), events: z.array(z.unknown()) }) } },
+    errors: { 404: 'Not found or not visible' },
+    handler: async ({ params, principal }) => {
+      const loaded = await visibleCpa(ctx, principal, params.id);
+      const now = new Date();
+      return cpaDetail(loaded, await cpaWarnings(ctx.cpas, loaded.record, now), await ctx.cpas.events(loaded.record.cpaId), now);
+    },
+  }),
+  operation({
+    method: 'get', path: '/cpas/{id}/xml', operationId: 'downloadCpa', tag: 'cpas', summary: 'Download the CPA XML',
+    params: cpaId,
+    responses: { 200: { description: 'The CPA', contentType: 'application/xml' } },
+    errors: { 404: 'Not found or not visible' },
+    handler: async ({ params, principal, res }) => {
+      const { record } = await visibleCpa(ctx, principal, params.id);
+      res.type('application/xml');
+      res.setHeader('Content-Disposition', `attachment; filename="${record.cpaId.replace(/[^A-Za-z0-9._-]/g, '_')}.xml"`);
+      res.send(record.xml);
+    },
+  }),
+  operation({
+    method: 'delete', path: '/cpas/{id}', operationId: 'withdrawCpa', tag: 'cpas', summary: 'Withdraw a CPA (status ingetrokken)',
+    params: cpaId,
+    responses: { 200: { description: 'The withdrawn CPA', schema: cpaSummarySchema } },
+    errors: { 404: 'Not found or not visible', 409: 'Already withdrawn or expired' },
+    handler: async ({ params, principal }) => {
+      const { record } = await visibleCpa(ctx, principal, params.id);
+      return cpaSummary(await ctx.cpas.withdraw(record.cpaId, `by ${principal.organisation.id}`, actorOf(principal)));
+    },
+  }),
+];

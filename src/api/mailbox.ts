@@ -3,18 +3,15 @@
  * selection as ZIP, set/clear the read mark, delete. Scoped: an organisation sees only its own mailbox; the hub
  * operator all (optionally filtered with ?organisation=).
  */
-import { Router, type Response } from 'express';
-import { ValidationError, type Problem } from '../errors.js';
-import { MailboxService, type MailboxScope } from '../routing/mailbox.js';
-import type { MailboxFilter } from '../store/store.js';
-import type { ApiModule } from './app.js';
-import { principalOf } from './auth.js';
-import type { ApiContext } from './context.js';
+import { z } from 'zod';
+import { ValidationError } from '../errors.js';
+import type { MailboxScope } from '../routing/mailbox.js';
+import type { Principal } from './context.js';
+import { operation, type ApiModule } from './operation.js';
+import { cursorQuery, dateQuery, enumQuery, limitQuery, nextCursor, oneQuery } from './query.js';
+import { idParams, nextCursorSchema } from './schemas.js';
 
-function scopeOf(res: Response): MailboxScope {
-  const p = principalOf(res);
-  return { organisationId: p.isOperator ? null : p.organisation.id };
-}
+const scopeOf = (p: Principal): MailboxScope => ({ organisationId: p.isOperator ? null : p.organisation.id });
 
 /** Content-Disposition with an ASCII fallback and the RFC 6266/5987 UTF-8 name. */
 function attachment(name: string): string {
@@ -22,110 +19,77 @@ function attachment(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
-function parseFilter(query: Record<string, unknown>, operator: boolean): Omit<MailboxFilter, 'includeDeleted'> {
-  const problems: Problem[] = [];
-  const one = (name: string): string | undefined => {
-    const v = query[name];
-    if (v === undefined) return undefined;
-    if (typeof v !== 'string') { problems.push({ path: name, message: 'must be given once' }); return undefined; }
-    return v;
-  };
-  const filter: Omit<MailboxFilter, 'includeDeleted'> = {};
-  const organisation = one('organisation');
-  if (organisation !== undefined) {
-    if (!operator) problems.push({ path: 'organisation', message: 'only the hub operator may choose the mailbox' });
-    else filter.organisationId = organisation;
-  }
-  const berichttype = one('berichttype');
-  if (berichttype !== undefined) filter.berichttype = berichttype.toUpperCase();
-  const read = one('read');
-  if (read !== undefined) {
-    if (read !== 'true' && read !== 'false') problems.push({ path: 'read', message: 'must be true or false' });
-    else filter.read = read === 'true';
-  }
-  for (const name of ['from', 'to'] as const) {
-    const v = one(name);
-    if (v === undefined) continue;
-    if (Number.isNaN(Date.parse(v))) problems.push({ path: name, message: 'must be an ISO 8601 date-time' });
-    else filter[name] = new Date(v).toISOString();
-  }
-  for (const [name, min, max] of [['limit', 1, 1000], ['offset', 0, Number.MAX_SAFE_INTEGER]] as const) {
-    const v = one(name);
-    if (v === undefined) continue;
-    const n = Number(v);
-    if (!/^\d+$/.test(v) || n < min || n > max) problems.push({ path: name, message: `must be an integer ${min}..${max === 1000 ? max : '…'}` });
-    else filter[name] = n;
-  }
-  if (problems.length > 0) throw new ValidationError('Invalid query', problems);
-  return filter;
-}
+const item = z.object({
+  id: z.string(), organisationId: z.string(), berichttype: z.string(), bestandsnaam: z.string(), contentType: z.string(), size: z.number().int(),
+  referentienummer: z.string().nullable(), ebmsMessageId: z.string().nullable(), createdAt: z.string(), readAt: z.string().nullable(), deletedAt: z.string().nullable(),
+});
+const itemId = idParams('mailbox item id');
 
-export function mailboxRoutes(ctx: ApiContext): Router {
-  const r = Router();
-  const mailbox = new MailboxService({ store: ctx.store });
-
-  r.get('/mailbox', async (req, res) => {
-    const scope = scopeOf(res);
-    res.json({ items: await mailbox.list(scope, parseFilter(req.query as Record<string, unknown>, scope.organisationId === null)) });
-  });
-
-  r.post('/mailbox/download', async (req, res) => {
-    const { zip, items } = await mailbox.downloadZip(scopeOf(res), (req.body as { ids?: unknown } | undefined)?.ids);
-    res.setHeader('Content-Type', 'application/zip');
-    res.setHeader('Content-Disposition', attachment(`postbus-${new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}.zip`));
-    res.setHeader('X-Mailbox-Items', String(items.length));
-    res.send(zip);
-  });
-
-  r.get('/mailbox/:id', async (req, res) => {
-    const { item, content } = await mailbox.download(scopeOf(res), req.params.id);
-    res.setHeader('Content-Type', item.contentType);
-    res.setHeader('Content-Disposition', attachment(item.bestandsnaam));
-    res.send(content);
-  });
-
-  r.post('/mailbox/:id/read', async (req, res) => {
-    const read = (req.body as { read?: unknown } | undefined)?.read ?? true;
-    if (typeof read !== 'boolean') throw new ValidationError('Invalid input', [{ path: 'read', message: 'must be true or false' }]);
-    res.json(await mailbox.setRead(scopeOf(res), req.params.id, read));
-  });
-
-  r.delete('/mailbox/:id', async (req, res) => {
-    await mailbox.delete(scopeOf(res), req.params.id);
-    res.status(204).end();
-  });
-  return r;
-}
-
-const id = [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }];
-const common = { 401: { description: 'No token' }, 404: { description: 'No such item in the caller\'s mailbox' } };
-
-export const mailboxPaths = {
-  '/mailbox': {
-    get: {
-      summary: 'Files waiting in the caller\'s Portaal mailbox (the hub operator: all, or ?organisation=)',
-      parameters: ['organisation', 'berichttype', 'read', 'from', 'to', 'limit', 'offset'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
-      responses: { 200: { description: 'OK' }, 400: { description: 'Invalid query' }, 401: common[401] },
+export const mailboxModule: ApiModule = (ctx) => [
+  operation({
+    method: 'get', path: '/mailbox', operationId: 'listMailbox', tag: 'mailbox',
+    summary: 'Files waiting in the caller\'s Portaal mailbox (the hub operator: all, or ?organisation=), newest first, paged by cursor',
+    query: z.object({
+      organisation: oneQuery('hub operator only: this organisation\'s mailbox'), berichttype: oneQuery('e.g. JW315'),
+      read: enumQuery(['true', 'false'], 'only read or only unread items'), from: dateQuery('created at or after'), to: dateQuery('created before'),
+      limit: limitQuery(), cursor: cursorQuery,
+    }).strict(),
+    responses: { 200: { description: 'OK', schema: z.object({ items: z.array(item), nextCursor: nextCursorSchema }) } },
+    handler: async ({ query, principal }) => {
+      const scope = scopeOf(principal);
+      if (query.organisation !== undefined && scope.organisationId !== null) {
+        throw new ValidationError('Invalid query', [{ path: 'organisation', message: 'only the hub operator may choose the mailbox' }]);
+      }
+      const limit = query.limit ?? 100;
+      const page = await ctx.mailbox.list(scope, {
+        ...(query.organisation !== undefined ? { organisationId: query.organisation } : {}),
+        ...(query.berichttype !== undefined ? { berichttype: query.berichttype.toUpperCase() } : {}),
+        ...(query.read !== undefined ? { read: query.read === 'true' } : {}),
+        ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}),
+        ...(query.cursor ? { after: query.cursor } : {}), limit,
+      });
+      return { items: page, nextCursor: nextCursor(page, limit) };
     },
-  },
-  '/mailbox/{id}': {
-    get: { summary: 'Download one file (the StUF envelope); marks it read', parameters: id, responses: { 200: { description: 'The file' }, ...common } },
-    delete: { summary: 'Delete a file', parameters: id, responses: { 204: { description: 'Deleted' }, ...common } },
-  },
-  '/mailbox/{id}/read': {
-    post: {
-      summary: 'Mark read ({"read": true}, default) or unread ({"read": false}: kept beyond 168 hours)', parameters: id,
-      requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { read: { type: 'boolean' } } } } } },
-      responses: { 200: { description: 'The item' }, 400: { description: 'Invalid input' }, ...common },
+  }),
+  operation({
+    method: 'post', path: '/mailbox/download', operationId: 'downloadMailboxZip', tag: 'mailbox', summary: 'Download a selection as one ZIP; every file is marked read',
+    body: { schema: z.object({ ids: z.array(z.string().max(100)).max(1000) }).strict() },
+    responses: { 200: { description: 'The files (X-Mailbox-Items: how many)', contentType: 'application/zip' } },
+    errors: { 404: 'An id is not in the caller\'s mailbox' },
+    handler: async ({ body, principal, res }) => {
+      const { zip, items } = await ctx.mailbox.downloadZip(scopeOf(principal), body.ids);
+      res.setHeader('Content-Type', 'application/zip');
+      res.setHeader('Content-Disposition', attachment(`postbus-${new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}.zip`));
+      res.setHeader('X-Mailbox-Items', String(items.length));
+      res.send(zip);
     },
-  },
-  '/mailbox/download': {
-    post: {
-      summary: 'Download a selection as one ZIP; every file is marked read',
-      requestBody: { content: { 'application/json': { schema: { type: 'object', required: ['ids'], properties: { ids: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 1000 } } } } } },
-      responses: { 200: { description: 'application/zip' }, 400: { description: 'Invalid selection' }, ...common },
+  }),
+  operation({
+    method: 'get', path: '/mailbox/{id}', operationId: 'downloadMailboxItem', tag: 'mailbox', summary: 'Download one file (the StUF envelope); marks it read',
+    params: itemId,
+    responses: { 200: { description: 'The file', contentType: 'application/xml' } },
+    errors: { 404: 'No such item in the caller\'s mailbox' },
+    handler: async ({ params, principal, res }) => {
+      const { item: found, content } = await ctx.mailbox.download(scopeOf(principal), params.id);
+      res.setHeader('Content-Type', found.contentType);
+      res.setHeader('Content-Disposition', attachment(found.bestandsnaam));
+      res.send(content);
     },
-  },
-};
-
-export const mailboxApi: ApiModule = { router: mailboxRoutes, paths: mailboxPaths };
+  }),
+  operation({
+    method: 'post', path: '/mailbox/{id}/read', operationId: 'setMailboxItemRead', tag: 'mailbox',
+    summary: 'Mark read ({"read": true}, default) or unread ({"read": false}: kept beyond 168 hours)',
+    params: itemId,
+    body: { schema: z.object({ read: z.boolean({ error: 'must be true or false' }).optional() }).strict(), required: false },
+    responses: { 200: { description: 'The item', schema: item } },
+    errors: { 404: 'No such item in the caller\'s mailbox' },
+    handler: async ({ params, body, principal }) => ctx.mailbox.setRead(scopeOf(principal), params.id, body?.read ?? true),
+  }),
+  operation({
+    method: 'delete', path: '/mailbox/{id}', operationId: 'deleteMailboxItem', tag: 'mailbox', summary: 'Delete a file',
+    params: itemId,
+    responses: { 204: { description: 'Deleted' } },
+    errors: { 404: 'No such item in the caller\'s mailbox' },
+    handler: async ({ params, principal, res }) => { await ctx.mailbox.delete(scopeOf(principal), params.id); res.status(204).end(); },
+  }),
+];

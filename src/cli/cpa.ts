@@ -1,17 +1,20 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import type { Command } from 'commander';
-import { cpaDetail, cpaSummary, cpaWarnings, CPA_STATUSES, organisationForOins, requestedOins } from '../api/cpas.js';
+import { Option, type Command } from 'commander';
+import { cpaDetail, cpaSummary, cpaWarnings, CPA_STATUSES, requestedOins } from '../api/cpas.js';
+import { OrganisationService } from '../registry/organisations.js';
 import type { LoadedConfig } from '../config/schema.js';
 import { generateCpa } from '../cpa/generate.js';
 import type { CpaBeheerFields } from '../cpa/generate-input.js';
 import { hubIdentityFromConfig } from '../cpa/hub-identity.js';
 import { CpaService } from '../cpa/service.js';
+import { BERICHTSTROMEN, DK_PROFILES } from '../cpa/templates.js';
 import { validateCpaXml } from '../cpa/validate.js';
 import { DEFAULT_MAX_CPA_BYTES } from '../cpa/xml-reader.js';
 import { ConfigError, isGatewayError, ValidationError, type Problem } from '../errors.js';
 import { createLogger } from '../log.js';
 import type { Store } from '../store/store.js';
-import { addConfigOption, loadCliConfig, withStore, type ConfigOpts } from './common.js';
+import { cliActor } from '../audit.js';
+import { addConfigOption, cliAudit, columns, describeError, loadCliConfig, withStore, type ConfigOpts } from './common.js';
 
 /**
  * `knooppunt cpa …`: CPA Beheer on the command line (issue 3 §5, seed 002 §3.3). Every command is a `runCpa…`
@@ -66,7 +69,7 @@ export function reportTo(io: CliIo, e: unknown): number {
   else if (isGatewayError(e)) {
     io.err(`${e.code}: ${e.message}`);
     for (const p of e.problems) io.err(`  ${p.severity ?? 'error'} ${p.path}: ${p.message}`);
-  } else io.err(e instanceof Error ? e.stack ?? e.message : String(e));
+  } else io.err(`error: ${describeError(e)}`);
   return 1;
 }
 
@@ -79,7 +82,7 @@ async function guarded(io: CliIo, fn: () => Promise<number>): Promise<number> {
 }
 
 const silent = createLogger('silent');
-const service = (store: Store, config: LoadedConfig) => new CpaService({ store, hub: hubIdentityFromConfig(config), logger: silent, allowLegacySha1: config.legacy.sha1 });
+const service = (store: Store, config: LoadedConfig) => new CpaService({ store, hub: hubIdentityFromConfig(config), logger: silent, audit: cliAudit(config), allowLegacySha1: config.legacy.sha1 });
 
 /** Read the certificate files; an unreadable file is a problem of its option (not also "is required"). */
 function readCerts(opts: CpaGenerateOpts, problems: Problem[]): Partial<CpaBeheerFields> {
@@ -122,8 +125,8 @@ export async function runCpaGenerate(opts: CpaGenerateOpts, io: CliIo = processI
       try {
         return store
           ? await withStore(opts, async (st, cfg) => {
-            owner = await organisationForOins(st, requestedOins({ oin: opts.oin, hrn: opts.hrn }));
-            return service(st, cfg).generate(defined, owner ? { organisationId: owner } : {});
+            owner = await new OrganisationService(st).ownerForOins(requestedOins({ oin: opts.oin, hrn: opts.hrn }));
+            return service(st, cfg).generate(defined, { ...(owner ? { organisationId: owner } : {}), actor: cliActor() });
           })
           : generateCpa(defined, { hub });
       } catch (e) {
@@ -173,7 +176,7 @@ export async function runCpaValidate(files: string[], opts: { legacySha1?: boole
 export async function runCpaImport(file: string, opts: ConfigOpts & { overwrite?: boolean }, io: CliIo = processIo): Promise<number> {
   return guarded(io, () => withStore(opts, async (store, config) => {
     if (statSync(file).size > DEFAULT_MAX_CPA_BYTES) throw new ValidationError('CPA file too large', [{ path: file, message: `more than ${DEFAULT_MAX_CPA_BYTES} bytes` }]);
-    const { record, warnings } = await service(store, config).import(readFileSync(file, 'utf8'), { overwrite: opts.overwrite ?? false });
+    const { record, warnings } = await service(store, config).import(readFileSync(file, 'utf8'), { overwrite: opts.overwrite ?? false, actor: cliActor() });
     for (const w of warnings) io.err(`${w.severity} ${w.location}: ${w.message}`);
     io.out(`imported CPA ${record.cpaId} (status ${record.status}, party ${record.partyOin})`);
     return 0;
@@ -191,11 +194,9 @@ export async function runCpaList(opts: ConfigOpts & { json?: boolean; status?: s
     const list = (await svc.list()).filter((r) => !opts.status || r.status === opts.status);
     const rows = await Promise.all(list.map(async (r) => ({ ...cpaSummary(r, now), warnings: await cpaWarnings(svc, r, now) })));
     if (opts.json) { io.out(JSON.stringify(rows, null, 2)); return 0; }
-    for (const r of rows) {
-      const warn = r.warnings.length ? `  (${errorCount(r.warnings.length, 'warning')})` : '';
-      io.out(`${r.cpaId}  ${r.status.padEnd(11)}  ${r.partyOin}  ${r.partyName ?? ''}  until ${r.endAt.slice(0, 10)}${warn}`);
-    }
-    if (rows.length === 0) io.err('no CPAs');
+    if (rows.length === 0) { io.err('no CPAs'); return 0; }
+    for (const l of columns(['CPAID', 'STATUS', 'PARTY OIN', 'PARTY', 'UNTIL', 'WARNINGS'],
+      rows.map((r) => [r.cpaId, r.status, r.partyOin, r.partyName ?? '', r.endAt.slice(0, 10), r.warnings.length ? errorCount(r.warnings.length, 'warning') : '']))) io.out(l);
     return 0;
   }));
 }
@@ -235,7 +236,7 @@ export async function runCpaExport(cpaId: string, opts: ConfigOpts & { out?: str
 /** `cpa withdraw ID`: status ingetrokken (a withdrawn CPA never comes back). */
 export async function runCpaWithdraw(cpaId: string, opts: ConfigOpts, io: CliIo = processIo): Promise<number> {
   return guarded(io, () => withStore(opts, async (store, config) => {
-    const rec = await service(store, config).withdraw(cpaId, 'cli');
+    const rec = await service(store, config).withdraw(cpaId, 'cli', cliActor());
     io.out(`withdrew CPA ${rec.cpaId} (status ${rec.status})`);
     return 0;
   }));
@@ -245,20 +246,20 @@ export function registerCpa(program: Command, io: CliIo = processIo): void {
   const cpa = program.command('cpa').description('CPA Beheer: generate, validate, import and manage Digikoppeling CPAs');
   const run = (p: Promise<number>) => p.then((code) => { process.exitCode = code; });
   addConfigOption(cpa.command('generate'))
-    .description('generate a CPA between the hub and an adapter from the CPA Beheer fields (seed 002 §3.3.3)')
+    .description('generate a CPA between the hub and an adapter from the CPA Beheer fields')
     .option('--profielnaam <name>', 'recognisable profile name (required)')
     .option('--oin <oin>', 'the adapter\'s OIN, 20 digits, optional _O/_T/_A/_OTA (give --oin or --hrn)')
     .option('--hrn <hrn>', 'KvK number of an external service provider, 8 digits')
     .option('--ingangsdatum <date>', 'CPA Start, YYYY-MM-DD (required)')
     .option('--einddatum <date>', 'CPA End, YYYY-MM-DD (required)')
-    .option('--connectietype <type>', 'diginetwerk | internet (required)')
+    .addOption(new Option('--connectietype <type>', 'connection type (required)').choices(['diginetwerk', 'internet']))
     .option('--endpoint <url>', 'the adapter\'s https endpoint (required)')
     .option('--server-cert <file>', 'the adapter\'s TLS server certificate, PEM (required)')
     .option('--client-cert <file>', 'the adapter\'s TLS client certificate, PEM (required)')
     .option('--signing-cert <file>', 'separate signing/encryption certificate, PEM (default: the client certificate)')
-    .option('--berichtstroom <stroom>', 'iwmo | ijw | ieb | ipgb | pgb (default ijw)')
-    .option('--profile <profile>', 'osb-be | osb-rm | osb-be-s | osb-rm-s | osb-be-e | osb-rm-e (default osb-rm-s)')
-    .option('--sync-reply <mode>', 'none | mshSignalsOnly (default none)')
+    .addOption(new Option('--berichtstroom <stroom>', 'berichtstroom (default ijw)').choices(BERICHTSTROMEN))
+    .addOption(new Option('--profile <profile>', 'Digikoppeling profile (default osb-rm-s)').choices(DK_PROFILES))
+    .addOption(new Option('--sync-reply <mode>', 'syncReplyMode (default none)').choices(['none', 'mshSignalsOnly']))
     .option('--retries <n>', 'reliable messaging Retries (default 8)')
     .option('--retry-interval <duration>', 'RetryInterval, ISO 8601 duration (default PT3H)')
     .option('--persist-duration <duration>', 'PersistDuration, ISO 8601 duration (default P1D)')
@@ -268,7 +269,7 @@ export function registerCpa(program: Command, io: CliIo = processIo): void {
   cpa.command('validate')
     .description('validate CPA files (XSD structure and Digikoppeling rules); every problem with its location')
     .argument('<file...>', 'CPA XML files')
-    .option('--legacy-sha1', 'accept SHA-1 signing as a warning (legacy CPAs, DK-27)')
+    .option('--legacy-sha1', 'accept SHA-1 signing as a warning (legacy CPAs)')
     .action((files: string[], opts: { legacySha1?: boolean }) => run(runCpaValidate(files, opts, io)));
   addConfigOption(cpa.command('import'))
     .description('import a CPA made elsewhere; it must validate and name this knooppunt as a party')
@@ -277,7 +278,7 @@ export function registerCpa(program: Command, io: CliIo = processIo): void {
     .action((file: string, opts: ConfigOpts & { overwrite?: boolean }) => run(runCpaImport(file, opts, io)));
   addConfigOption(cpa.command('list'))
     .description('list CPAs with their status and expiry warnings')
-    .option('--status <status>', CPA_STATUSES.join(' | '))
+    .addOption(new Option('--status <status>', 'only CPAs with this status').choices(CPA_STATUSES))
     .option('--json', 'print JSON')
     .action((opts: ConfigOpts & { json?: boolean; status?: string }) => run(runCpaList(opts, io)));
   addConfigOption(cpa.command('show'))

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { GatewayError } from '../errors.js';
 import { hubIdentityFromConfig } from '../cpa/hub-identity.js';
 import { CpaService } from '../cpa/service.js';
 import { createMsh } from '../ebms/msh/factory.js';
@@ -8,7 +9,15 @@ import type { Msh } from '../ebms/msh/msh.js';
 import { createLogger } from '../log.js';
 import { Metrics } from '../metrics.js';
 import type { Store } from '../store/store.js';
-import { action, addConfigOption, withStore, type ConfigOpts } from './common.js';
+import { action, addConfigOption, table, withStore, type ConfigOpts } from './common.js';
+
+const STATUSES = ['PENDING', 'SENT', 'DELIVERED', 'FAILED', 'EXPIRED', 'RECEIVED', 'PROCESSED', 'REJECTED'];
+
+/** A whole number within [min, max], for options like --limit (commander reports the option by name). */
+export const intOption = (min: number, max: number) => (v: string): number => {
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}`);
+  return Number(v);
+};
 
 async function withMsh<T>(opts: ConfigOpts, fn: (msh: Msh, store: Store) => Promise<T>): Promise<T> {
   return withStore(opts, async (store, config) => {
@@ -67,16 +76,17 @@ export function registerEbms(program: Command): void {
   const messages = program.command('messages').description('the message store: every ebMS message in and out, with its history');
   addConfigOption(messages.command('list'))
     .description('list messages, newest first')
-    .option('--status <status>', 'PENDING, SENT, DELIVERED, FAILED, EXPIRED, RECEIVED, PROCESSED, REJECTED')
-    .option('--direction <in|out>', 'direction')
+    .addOption(new Option('--status <status>', 'only messages with this status').choices(STATUSES))
+    .addOption(new Option('--direction <direction>', 'only this direction').choices(['in', 'out']))
     .option('--cpa <id>', 'CPAId')
-    .option('--limit <n>', 'at most this many', '50')
+    .option('--limit <n>', 'at most this many (1-1000)', intOption(1, 1000), 50)
     .option('--json', 'print JSON')
-    .action(action(async (opts: ConfigOpts & { status?: 'PENDING'; direction?: 'in' | 'out'; cpa?: string; limit: string; json?: boolean }) => {
+    .action(action(async (opts: ConfigOpts & { status?: 'PENDING'; direction?: 'in' | 'out'; cpa?: string; limit: number; json?: boolean }) => {
       await withStore(opts, async (store) => {
-        const list = await store.messages.list({ ...(opts.status ? { status: opts.status } : {}), ...(opts.direction ? { direction: opts.direction } : {}), ...(opts.cpa ? { cpaId: opts.cpa } : {}), limit: Number(opts.limit) });
+        const list = await store.messages.list({ ...(opts.status ? { status: opts.status } : {}), ...(opts.direction ? { direction: opts.direction } : {}), ...(opts.cpa ? { cpaId: opts.cpa } : {}), limit: opts.limit });
         if (opts.json) { console.log(JSON.stringify(list.map(({ raw: _r, ...m }) => m), null, 2)); return; }
-        for (const m of list) console.log(`${m.createdAt}  ${m.direction.padEnd(3)} ${m.status.padEnd(9)} ${m.action.padEnd(30)} ${m.messageId}  ${m.id}`);
+        if (list.length === 0) { console.error('no messages'); return; }
+        table(['CREATED', 'DIR', 'STATUS', 'ACTION', 'MESSAGEID', 'ID'], list.map((m) => [m.createdAt, m.direction, m.status, m.action, m.messageId, m.id]));
       });
     }));
   addConfigOption(messages.command('show'))
@@ -86,7 +96,7 @@ export function registerEbms(program: Command): void {
     .action(action(async (id: string, opts: ConfigOpts & { raw?: boolean }) => {
       await withStore(opts, async (store) => {
         const m = await store.messages.find(id);
-        if (!m) throw new Error(`no message ${id}`);
+        if (!m) throw new GatewayError('ERR_NOT_FOUND', `no message ${id}`);
         if (opts.raw) { process.stdout.write(m.raw); return; }
         const { raw, ...rest } = m;
         console.log(JSON.stringify({ ...rest, size: raw.length, events: await store.messages.events(m.id), parts: (await store.messages.parts(m.id)).map((p) => ({ contentId: p.contentId, contentType: p.contentType, size: p.content.length })) }, null, 2));

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { reportError } from './common.js';
 import { registerConfig } from './config.js';
 import { registerCpa } from './cpa.js';
 import { registerDemo } from './demo.js';
@@ -28,5 +29,20 @@ export function buildProgram(): Command {
   registerDemo(program);
   return program;
 }
+
+// Issue 10 §14: a reader that goes away (`knooppunt messages list | head`) ends the command with one line, not a
+// stack trace; anything thrown outside a command's own handling too.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') {
+      if (stream === process.stdout) process.stderr.write('error: the output was closed before the end (EPIPE)\n', () => process.exit(1));
+      else process.exit(1);
+      return;
+    }
+    throw e;
+  });
+}
+process.on('uncaughtException', (e) => { reportError(e); process.exit(1); });
+process.on('unhandledRejection', (e) => { reportError(e); process.exit(1); });
 
 await buildProgram().parseAsync(process.argv);

@@ -1,14 +1,21 @@
 /** `knooppunt routes list|set|delete|partner`: the routing table (GGk manual §4 "Routeren"). */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { cliActor } from '../audit.js';
+import type { LoadedConfig } from '../config/schema.js';
+import { GatewayError } from '../errors.js';
 import { OrganisationService } from '../registry/organisations.js';
-import type { RouteBerichtstroom, RouteRichting } from '../routing/model.js';
+import { BERICHTSTROMEN, KANALEN, RICHTINGEN, STUF_VERSIES, type RouteBerichtstroom, type RouteRichting } from '../routing/model.js';
 import { RoutingTableService } from '../routing/routes.js';
 import type { Store } from '../store/store.js';
-import { action, addConfigOption, withStore, type ConfigOpts } from './common.js';
+import { action, addConfigOption, cliAudit, table, withStore, type ConfigOpts } from './common.js';
 
-function service(store: Store): RoutingTableService {
-  return new RoutingTableService({ store, organisations: new OrganisationService(store) });
+function service(store: Store, config?: LoadedConfig): RoutingTableService {
+  return new RoutingTableService({ store, organisations: new OrganisationService(store), ...(config ? { audit: cliAudit(config) } : {}) });
 }
+
+const stroom = (required = true) => new Option('--stroom <stroom>', 'berichtstroom').choices(BERICHTSTROMEN).makeOptionMandatory(required);
+const richting = (required = true) => new Option('--richting <richting>', 'richting').choices(RICHTINGEN).makeOptionMandatory(required);
+const stufVersie = () => new Option('--stuf-versie <versie>', 'StUF-GGk version of the exchange').choices(STUF_VERSIES).default('0210');
 
 interface ListOpts extends ConfigOpts { gemeente?: string; stroom?: RouteBerichtstroom; richting?: RouteRichting; json?: boolean }
 interface SetOpts extends ConfigOpts { gemeente: string; stroom: string; berichttype: string; richting: string; kanaal: string; cpa?: string; stufVersie?: string }
@@ -20,8 +27,8 @@ export function registerRoutes(program: Command): void {
   addConfigOption(routes.command('list'))
     .description('list routes and the chain partner per berichtstroom')
     .option('--gemeente <code>', 'only this gemeentecode')
-    .option('--stroom <stroom>', 'ijw | iwmo')
-    .option('--richting <richting>', 'verzenden | ontvangen')
+    .addOption(stroom(false))
+    .addOption(richting(false))
     .option('--json', 'print JSON')
     .action(action(async (opts: ListOpts) => {
       await withStore(opts, async (store) => {
@@ -32,9 +39,12 @@ export function registerRoutes(program: Command): void {
         });
         const partners = await svc.listKetenpartners();
         if (opts.json) { console.log(JSON.stringify({ routes: list, ketenpartners: partners }, null, 2)); return; }
-        for (const k of partners) console.log(`ketenpartner ${k.berichtstroom.padEnd(5)} ${k.organisationId}  CPA ${k.cpaId}  StUF ${k.stufVersie}`);
-        for (const r of list) {
-          console.log(`${r.gemeentecode} ${r.berichtstroom.padEnd(5)} ${r.berichttype.padEnd(7)} ${r.richting.padEnd(10)} ${r.kanaal.padEnd(13)} ${(r.cpaId ?? '-').padEnd(40)} StUF ${r.stufVersie}`);
+        if (partners.length > 0) {
+          table(['KETENPARTNER', 'STROOM', 'ORGANISATION', 'CPA', 'STUF'], partners.map((k) => ['ketenpartner', k.berichtstroom, k.organisationId, k.cpaId, k.stufVersie]));
+        }
+        if (list.length > 0) {
+          table(['GEMEENTE', 'STROOM', 'BERICHTTYPE', 'RICHTING', 'KANAAL', 'CPA', 'STUF'],
+            list.map((r) => [r.gemeentecode, r.berichtstroom, r.berichttype, r.richting, r.kanaal, r.cpaId ?? '-', r.stufVersie]));
         }
         if (list.length === 0 && partners.length === 0) console.log('no routes');
       });
@@ -43,18 +53,18 @@ export function registerRoutes(program: Command): void {
   addConfigOption(routes.command('set'))
     .description('set a route (berichttype * = every berichttype of the stroom in that richting)')
     .requiredOption('--gemeente <code>', 'gemeentecode (4 digits)')
-    .requiredOption('--stroom <stroom>', 'ijw | iwmo')
+    .addOption(stroom())
     .requiredOption('--berichttype <type>', 'e.g. JW302, or *')
-    .requiredOption('--richting <richting>', 'verzenden | ontvangen')
-    .requiredOption('--kanaal <kanaal>', 'digikoppeling | portaal')
+    .addOption(richting())
+    .addOption(new Option('--kanaal <kanaal>', 'channel').choices(KANALEN).makeOptionMandatory())
     .option('--cpa <cpaId>', 'the gemeente\'s CPA (required for digikoppeling)')
-    .option('--stuf-versie <versie>', 'StUF-GGk version of the exchange', '0210')
+    .addOption(stufVersie())
     .action(action(async (opts: SetOpts) => {
-      await withStore(opts, async (store) => {
-        const saved = await service(store).set({
+      await withStore(opts, async (store, config) => {
+        const saved = await service(store, config).set({
           gemeentecode: opts.gemeente, berichtstroom: opts.stroom, berichttype: opts.berichttype, richting: opts.richting, kanaal: opts.kanaal,
           ...(opts.cpa ? { cpaId: opts.cpa } : {}), ...(opts.stufVersie ? { stufVersie: opts.stufVersie } : {}),
-        }, 'cli');
+        }, 'cli', cliActor());
         for (const r of saved) console.log(`set ${r.gemeentecode} ${r.berichtstroom} ${r.berichttype} ${r.richting}: ${r.kanaal}${r.cpaId ? ` ${r.cpaId}` : ''}, StUF ${r.stufVersie}`);
       });
     }));
@@ -62,28 +72,30 @@ export function registerRoutes(program: Command): void {
   addConfigOption(routes.command('delete'))
     .description('remove a route')
     .requiredOption('--gemeente <code>', 'gemeentecode')
-    .requiredOption('--stroom <stroom>', 'ijw | iwmo')
+    .addOption(stroom())
     .requiredOption('--berichttype <type>', 'e.g. JW302')
-    .requiredOption('--richting <richting>', 'verzenden | ontvangen')
+    .addOption(richting())
     .action(action(async (opts: ConfigOpts & { gemeente: string; stroom: RouteBerichtstroom; berichttype: string; richting: RouteRichting }) => {
-      await withStore(opts, async (store) => {
+      await withStore(opts, async (store, config) => {
         const key = { gemeentecode: opts.gemeente, berichtstroom: opts.stroom, berichttype: opts.berichttype.toUpperCase(), richting: opts.richting };
-        if (!(await service(store).delete(key))) throw new Error(`no route ${key.gemeentecode} ${key.berichtstroom} ${key.berichttype} ${key.richting}`);
+        if (!(await service(store, config).delete(key, cliActor()))) {
+          throw new GatewayError('ERR_NOT_FOUND', `no route ${key.gemeentecode} ${key.berichtstroom} ${key.berichttype} ${key.richting}`);
+        }
         console.log(`deleted ${key.gemeentecode} ${key.berichtstroom} ${key.berichttype} ${key.richting}`);
       });
     }));
 
   addConfigOption(routes.command('partner'))
     .description('set the chain partner (e.g. the VECOZO knooppunt) that takes every message for zorgaanbieders of a berichtstroom')
-    .requiredOption('--stroom <stroom>', 'ijw | iwmo')
+    .addOption(stroom())
     .requiredOption('--org <ref>', 'the ketenpartner: OIN or organisation id')
     .requiredOption('--cpa <cpaId>', 'the CPA between the hub and the ketenpartner')
-    .option('--stuf-versie <versie>', 'StUF-GGk version of the exchange', '0210')
+    .addOption(stufVersie())
     .action(action(async (opts: PartnerOpts) => {
-      await withStore(opts, async (store) => {
-        const k = await service(store).setKetenpartner({
+      await withStore(opts, async (store, config) => {
+        const k = await service(store, config).setKetenpartner({
           berichtstroom: opts.stroom, organisation: opts.org, cpaId: opts.cpa, ...(opts.stufVersie ? { stufVersie: opts.stufVersie } : {}),
-        }, 'cli');
+        }, 'cli', cliActor());
         console.log(`ketenpartner for ${k.berichtstroom}: ${k.organisationId} via CPA ${k.cpaId}, StUF ${k.stufVersie}`);
       });
     }));

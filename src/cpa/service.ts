@@ -1,3 +1,4 @@
+import { noAudit, SYSTEM, type Actor, type AuditLog } from '../audit.js';
 import { GatewayError } from '../errors.js';
 import { oinOf } from '../registry/model.js';
 import type { Logger } from '../log.js';
@@ -21,6 +22,8 @@ export interface CpaServiceOptions {
   logger: Logger;
   templatesDir?: string;
   allowLegacySha1?: boolean;
+  /** Audit trail of generate, import, activate and withdraw (issue 10 §11). */
+  audit?: AuditLog;
   /** Raised for every expiry warning found by `sweep()` (the metrics gauge listens). */
   onWarning?: (cpaId: string, w: ExpiryWarning) => void;
 }
@@ -48,7 +51,11 @@ export class CpaService {
     return cpa.PartyInfo.find((p) => p.PartyId.some((id) => oinOf(id.value) === this.#o.hub.oin));
   }
 
-  async generate(fields: CpaBeheerFields, opts: { organisationId?: string; now?: Date } = {}): Promise<GeneratedCpa & { record: CpaRecord }> {
+  get #audit(): AuditLog {
+    return this.#o.audit ?? noAudit;
+  }
+
+  async generate(fields: CpaBeheerFields, opts: { organisationId?: string; now?: Date; actor?: Actor } = {}): Promise<GeneratedCpa & { record: CpaRecord }> {
     const gen = generateCpa(fields, { hub: this.#o.hub, ...(opts.now ? { now: opts.now } : {}), ...(this.#o.templatesDir ? { templatesDir: this.#o.templatesDir } : {}) });
     const now = (opts.now ?? new Date()).toISOString();
     const record: CpaRecord = {
@@ -58,7 +65,7 @@ export class CpaService {
       startAt: gen.cpa.Start.toISOString(), endAt: gen.cpa.End.toISOString(), createdAt: now, updatedAt: now, activatedAt: null,
     };
     await this.#o.store.cpas.insert(record, { at: now, event: 'gegenereerd', detail: `profile ${gen.profile}, ${fields.connectietype}` });
-    this.#o.logger.info({ cpaId: gen.cpaId, party: gen.party.oin, profile: gen.profile }, 'CPA generated');
+    this.#audit.record(opts.actor ?? SYSTEM, 'cpa.generate', gen.cpaId, { partyOin: gen.party.oin, profile: gen.profile, organisationId: record.organisationId });
     return { ...gen, record };
   }
 
@@ -67,7 +74,7 @@ export class CpaService {
   }
 
   /** Import a CPA made elsewhere (or by a hub, on an adapter). It must validate and name this knooppunt as a party. */
-  async import(xml: string, opts: { overwrite?: boolean; organisationId?: string } = {}): Promise<{ record: CpaRecord; warnings: CpaValidationResult['problems'] }> {
+  async import(xml: string, opts: { overwrite?: boolean; organisationId?: string; actor?: Actor } = {}): Promise<{ record: CpaRecord; warnings: CpaValidationResult['problems'] }> {
     const result = this.validate(xml);
     const problems = [...result.problems];
     const cpa = result.cpa;
@@ -89,6 +96,7 @@ export class CpaService {
     };
     await (existing ? this.#o.store.cpas.replace(record, { at: now, event: 'opnieuw geïmporteerd', detail: null }) : this.#o.store.cpas.insert(record, { at: now, event: 'geïmporteerd', detail: null }));
     this.#cache.delete(cpa.cpaid);
+    this.#audit.record(opts.actor ?? SYSTEM, 'cpa.import', cpa.cpaid, { partyOin: record.partyOin, overwrite: Boolean(existing), organisationId: record.organisationId });
     return { record, warnings: problems.filter((p) => p.severity === 'warning') };
   }
 
@@ -120,12 +128,16 @@ export class CpaService {
   }
 
   /** A successful Ping Pong activates the CPA (seed 002 §3.3.5). */
-  async activate(cpaId: string, detail: string): Promise<CpaRecord> {
-    return this.#transition(cpaId, 'geactiveerd', 'geactiveerd (Ping Pong geslaagd)', detail);
+  async activate(cpaId: string, detail: string, actor: Actor = SYSTEM): Promise<CpaRecord> {
+    const rec = await this.#transition(cpaId, 'geactiveerd', 'geactiveerd (Ping Pong geslaagd)', detail);
+    this.#audit.record(actor, 'cpa.activate', cpaId, { detail });
+    return rec;
   }
 
-  async withdraw(cpaId: string, detail: string | null = null): Promise<CpaRecord> {
-    return this.#transition(cpaId, 'ingetrokken', 'ingetrokken', detail);
+  async withdraw(cpaId: string, detail: string | null = null, actor: Actor = SYSTEM): Promise<CpaRecord> {
+    const rec = await this.#transition(cpaId, 'ingetrokken', 'ingetrokken', detail);
+    this.#audit.record(actor, 'cpa.withdraw', cpaId, { detail });
+    return rec;
   }
 
   async events(cpaId: string) {

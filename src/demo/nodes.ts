@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { createToken } from '../api/tokens.js';
+import { TokenService } from '../registry/tokens.js';
 import { ENV_PREFIX } from '../config/defaults.js';
 import { loadConfig } from '../config/load.js';
 import { packageRoot } from '../paths.js';
@@ -104,7 +104,7 @@ export class DemoNode {
     const store = await openStore(config);
     try {
       const self = await new OrganisationService(store).ensureHub(config.hub.oin, config.hub.name);
-      return (await createToken(store, self, 'knooppunt demo')).token;
+      return (await new TokenService(store).create(self, 'knooppunt demo', { kind: 'cli', id: 'demo' })).token;
     } finally {
       await store.close();
     }

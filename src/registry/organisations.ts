@@ -1,3 +1,4 @@
+import { noAudit, SYSTEM, type Actor, type AuditLog } from '../audit.js';
 import { GatewayError, ValidationError, type Problem } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { AGB_CODE, GEMEENTECODE, OIN, ORGANISATION_KINDS, organisationId, type Organisation, type OrganisationKind } from './model.js';
@@ -35,12 +36,14 @@ export function validateOrganisation(input: Partial<NewOrganisation>): Problem[]
 /** Registry operations used by the API, the CLI and (later) routing. */
 export class OrganisationService {
   readonly #store: Store;
+  readonly #audit: AuditLog;
 
-  constructor(store: Store) {
+  constructor(store: Store, opts: { audit?: AuditLog } = {}) {
     this.#store = store;
+    this.#audit = opts.audit ?? noAudit;
   }
 
-  async add(input: Partial<NewOrganisation>): Promise<Organisation> {
+  async add(input: Partial<NewOrganisation>, actor: Actor = SYSTEM): Promise<Organisation> {
     const problems = validateOrganisation(input);
     if (problems.length > 0) throw new ValidationError('Invalid organisation', problems);
     const kind = input.kind as OrganisationKind;
@@ -51,12 +54,19 @@ export class OrganisationService {
     const oins = [...new Set(input.oins ?? (kind === 'ketenpartner' || kind === 'knooppunt' ? [code] : []))];
     const org: Organisation = { id: organisationId(kind, code), kind, code, name: input.name!.trim(), oins, createdAt: new Date().toISOString() };
     await this.#store.organisations.insert(org);
+    this.#audit.record(actor, 'organisation.add', org.id, { name: org.name, oins: org.oins.join(',') });
     return org;
   }
 
   /** Ensure the hub itself is registered (kind knooppunt, code = its OIN). */
   async ensureHub(oin: string, name: string): Promise<Organisation> {
-    return (await this.#store.organisations.findByCode('knooppunt', oin)) ?? this.add({ kind: 'knooppunt', code: oin, name, oins: [oin] });
+    return (await this.#store.organisations.findByCode('knooppunt', oin)) ?? this.add({ kind: 'knooppunt', code: oin, name, oins: [oin] }, SYSTEM);
+  }
+
+  /** The owner of a new CPA when none is named: the one organisation (not the hub) registered with its OIN, if exactly one. */
+  async ownerForOins(oins: string[]): Promise<string | null> {
+    const found = oins.length === 1 ? (await this.#store.organisations.findByOin(oins[0]!)).filter((o) => o.kind !== 'knooppunt') : [];
+    return found.length === 1 ? found[0]!.id : null;
   }
 
   get(id: string): Promise<Organisation | null> {

@@ -4,6 +4,7 @@
  * version (§4.2). Plus, per berichtstroom, the chain partner that takes every message for zorgaanbieders (AGB),
  * e.g. the VECOZO knooppunt, with the CPA the hub uses towards it.
  */
+import { noAudit, SYSTEM, type Actor, type AuditLog } from '../audit.js';
 import { GatewayError, ValidationError, type Problem } from '../errors.js';
 import { berichtByType, catalogue } from '../istandaarden/catalogue.js';
 import { GEMEENTECODE, type Organisation } from '../registry/model.js';
@@ -63,13 +64,17 @@ export function cpaProblem(rec: CpaRecord | null, cpaId: string, org: Organisati
   return undefined;
 }
 
+const routeName = (k: RouteKey): string => `${k.gemeentecode}/${k.berichtstroom}/${k.berichttype}/${k.richting}`;
+
 export class RoutingTableService {
   readonly #store: Store;
   readonly #organisations: OrganisationService;
   readonly #now: () => Date;
+  readonly #audit: AuditLog;
 
-  constructor(opts: { store: Store; organisations: OrganisationService; now?: () => Date }) {
+  constructor(opts: { store: Store; organisations: OrganisationService; now?: () => Date; audit?: AuditLog }) {
     this.#store = opts.store;
+    this.#audit = opts.audit ?? noAudit;
     this.#organisations = opts.organisations;
     this.#now = opts.now ?? (() => new Date());
   }
@@ -82,20 +87,22 @@ export class RoutingTableService {
     return this.#store.routing.getRoute(key);
   }
 
-  async delete(key: RouteKey): Promise<boolean> {
-    return this.#store.routing.deleteRoute(key);
+  async delete(key: RouteKey, actor: Actor = SYSTEM): Promise<boolean> {
+    const deleted = await this.#store.routing.deleteRoute(key);
+    if (deleted) this.#audit.record(actor, 'route.delete', routeName(key));
+    return deleted;
   }
 
   /** Validates and stores one route (or, with berichttype '*', one per berichttype); every problem is listed. */
-  async set(input: RouteInput, updatedBy: string | null = null): Promise<RouteRecord[]> {
-    return this.setAll([input], updatedBy, '');
+  async set(input: RouteInput, updatedBy: string | null = null, actor: Actor = SYSTEM): Promise<RouteRecord[]> {
+    return this.setAll([input], updatedBy, '', actor);
   }
 
   /**
    * Validates every input first (problems prefixed with `routes.<i>.`) and stores them only when all are valid.
    * `prefix` '' is for a single input.
    */
-  async setAll(inputs: RouteInput[], updatedBy: string | null = null, prefix = 'routes'): Promise<RouteRecord[]> {
+  async setAll(inputs: RouteInput[], updatedBy: string | null = null, prefix = 'routes', actor: Actor = SYSTEM): Promise<RouteRecord[]> {
     const problems: Problem[] = [];
     const routes: RouteRecord[] = [];
     for (const [i, input] of inputs.entries()) {
@@ -104,7 +111,10 @@ export class RoutingTableService {
       problems.push(...own.map((p) => ({ ...p, path: prefix ? `${prefix}.${i}.${p.path}` : p.path })));
     }
     if (problems.length > 0) throw new ValidationError('Invalid route', problems);
-    for (const r of routes) await this.#store.routing.upsertRoute(r);
+    for (const r of routes) {
+      await this.#store.routing.upsertRoute(r);
+      this.#audit.record(actor, 'route.set', routeName(r), { kanaal: r.kanaal, cpaId: r.cpaId, stufVersie: r.stufVersie });
+    }
     return routes;
   }
 
@@ -141,7 +151,7 @@ export class RoutingTableService {
     }));
   }
 
-  async setKetenpartner(input: KetenpartnerInput, updatedBy: string | null = null): Promise<KetenpartnerRoute> {
+  async setKetenpartner(input: KetenpartnerInput, updatedBy: string | null = null, actor: Actor = SYSTEM): Promise<KetenpartnerRoute> {
     const problems: Problem[] = [];
     const stroom = input.berichtstroom?.toLowerCase() as RouteBerichtstroom;
     if (!BERICHTSTROMEN.includes(stroom)) problems.push({ path: 'berichtstroom', message: `must be one of ${BERICHTSTROMEN.join(', ')}` });
@@ -167,6 +177,7 @@ export class RoutingTableService {
       berichtstroom: stroom, organisationId: partner!.id, cpaId: input.cpaId!, stufVersie, updatedAt: this.#now().toISOString(), updatedBy,
     };
     await this.#store.routing.upsertKetenpartner(route);
+    this.#audit.record(actor, 'ketenpartner.set', route.berichtstroom, { organisationId: route.organisationId, cpaId: route.cpaId });
     return route;
   }
 

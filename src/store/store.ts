@@ -151,6 +151,14 @@ export interface MessageFilter {
   to?: string;
   limit?: number;
   offset?: number;
+  /** Keyset pagination: only rows after this one in list order (created_at DESC, id). */
+  after?: ListPosition;
+}
+
+/** A row's place in a list ordered newest first: what a pagination cursor encodes. */
+export interface ListPosition {
+  createdAt: string;
+  id: string;
 }
 
 export interface MessageRepository {
@@ -314,6 +322,8 @@ export interface MailboxFilter {
   to?: string;
   limit?: number;
   offset?: number;
+  /** Keyset pagination: only items after this one in list order (created_at DESC, id DESC). */
+  after?: ListPosition;
 }
 
 export interface MailboxRepository {

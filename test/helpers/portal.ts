@@ -1,27 +1,22 @@
 import request from 'supertest';
 import { createApiApp } from '../../src/api/app.js';
-import { mailboxApi } from '../../src/api/mailbox.js';
-import { routingApi } from '../../src/api/routes.js';
 import { portalRouter } from '../../src/portal/app.js';
 import type { PortalContext } from '../../src/portal/context.js';
 import { UserService } from '../../src/portal/users.js';
-import { MailboxService } from '../../src/routing/mailbox.js';
-import { RoutingTableService } from '../../src/routing/routes.js';
-import { testApiContext } from './api.js';
+import { testApiContext, type TestApiContext } from './api.js';
 
 /** A portal context over an in-memory store (hub registered), with fast lock-out settings for tests. */
-export async function testPortalContext(): Promise<PortalContext> {
+export async function testPortalContext(): Promise<PortalContext & { store: TestApiContext['store'] }> {
   const ctx = await testApiContext();
   return {
     ...ctx,
     users: new UserService({ store: ctx.store, lockoutAttempts: ctx.config.portal.lockoutAttempts, lockoutMinutes: ctx.config.portal.lockoutMinutes }),
-    mailbox: new MailboxService({ store: ctx.store }),
-    routes: new RoutingTableService({ store: ctx.store, organisations: ctx.organisations }),
+    routes: ctx.routing,
   };
 }
 
 export function portalApp(ctx: PortalContext) {
-  return createApiApp(ctx, [routingApi, mailboxApi], portalRouter(ctx));
+  return createApiApp(ctx, [], portalRouter(ctx));
 }
 
 /** The CSRF token of a page's first form. */

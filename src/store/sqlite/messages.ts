@@ -128,6 +128,7 @@ export function sqliteMessages(db: Db): { messages: MessageRepository; outbox: O
       if (f.cpaIds) { where.push(`cpa_id IN (${f.cpaIds.map(() => '?').join(',') || "''"})`); args.push(...f.cpaIds); }
       if (f.from) { where.push('created_at >= ?'); args.push(f.from); }
       if (f.to) { where.push('created_at < ?'); args.push(f.to); }
+      if (f.after) { where.push('(created_at < ? OR (created_at = ? AND id > ?))'); args.push(f.after.createdAt, f.after.createdAt, f.after.id); }
       const sql = `SELECT * FROM messages ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`;
       return (db.prepare(sql).all(...args, f.limit ?? 100, f.offset ?? 0) as Row[]).map(toRecord);
     },

@@ -116,8 +116,9 @@ export function sqliteMailbox(db: Db): MailboxRepository {
       if (!f.includeDeleted) where.push('deleted_at IS NULL');
       if (f.from) { where.push('created_at >= ?'); args.push(f.from); }
       if (f.to) { where.push('created_at < ?'); args.push(f.to); }
+      if (f.after) { where.push('(created_at < ? OR (created_at = ? AND id < ?))'); args.push(f.after.createdAt, f.after.createdAt, f.after.id); }
       const sql = `SELECT ${ITEM_COLUMNS} FROM mailbox_items ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`;
+        ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`;
       return (db.prepare(sql).all(...args, f.limit ?? 100, f.offset ?? 0) as MailboxRow[]).map(toItem);
     },
     async setRead(id, at) { return setRead.run(at, id).changes > 0; },

@@ -2,9 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { createApiApp } from '../../../src/api/app.js';
-import { cpaModule } from '../../../src/api/cpas.js';
-import type { ApiContext } from '../../../src/api/context.js';
-import { createToken } from '../../../src/api/tokens.js';
 import { generateCpa } from '../../../src/cpa/generate.js';
 import { hubIdentityFromConfig } from '../../../src/cpa/hub-identity.js';
 import { CpaService } from '../../../src/cpa/service.js';
@@ -12,7 +9,7 @@ import { validateCpaXml } from '../../../src/cpa/validate.js';
 import { createLogger } from '../../../src/log.js';
 import { startKnooppunt } from '../../../src/server.js';
 import { SqliteStore } from '../../../src/store/sqlite/store.js';
-import { testApiContext } from '../../helpers/api.js';
+import { apiToken, problemBody, testApiContext, type TestApiContext } from '../../helpers/api.js';
 import { testConfig } from '../../helpers/config.js';
 import { testPki } from '../../helpers/pki.js';
 import { adapterFields, FIXTURES, isoDay } from '../cpa/cpa-fixtures.js';
@@ -23,7 +20,7 @@ const DAY = 86_400_000;
 
 
 describe('REST API: CPA Beheer', () => {
-  let ctx: ApiContext;
+  let ctx: TestApiContext;
   let app: ReturnType<typeof createApiApp>;
   let operator: string;
   let amsterdam: string;
@@ -32,14 +29,14 @@ describe('REST API: CPA Beheer', () => {
 
   beforeAll(async () => {
     ctx = await testApiContext();
-    const { config, store, organisations } = ctx;
+    const { config, organisations } = ctx;
     const hub = await organisations.ensureHub(config.hub.oin, config.hub.name);
     const gem = await organisations.add({ kind: 'gemeente', code: '0363', name: 'Amsterdam', oins: [AMSTERDAM_OIN] });
     const dh = await organisations.add({ kind: 'gemeente', code: '0518', name: 'Den Haag', oins: ['00000099000000051800'] });
-    operator = (await createToken(store, hub, 'op')).token;
-    amsterdam = (await createToken(store, gem, 'back-office')).token;
-    denHaag = (await createToken(store, dh, 'back-office')).token;
-    app = createApiApp(ctx, [cpaModule]);
+    operator = await apiToken(ctx, hub, 'op');
+    amsterdam = await apiToken(ctx, gem, 'back-office');
+    denHaag = await apiToken(ctx, dh, 'back-office');
+    app = createApiApp(ctx);
   });
   afterAll(() => ctx.store.close());
 
@@ -56,11 +53,11 @@ describe('REST API: CPA Beheer', () => {
   test('an organisation may not generate for an OIN (or HRN) it is not authorised for: 403', async () => {
     const r = await create(denHaag, adapterFields());
     expect(r.status).toBe(403);
-    expect(r.body).toEqual({ code: 'ERR_FORBIDDEN', message: `organisation gemeente:0518 is not authorised for OIN ${AMSTERDAM_OIN}` });
+    expect(r.body).toEqual(problemBody('ERR_FORBIDDEN', `organisation gemeente:0518 is not authorised for OIN ${AMSTERDAM_OIN}`));
     const hrn = await create(amsterdam, adapterFields({ oin: undefined, hrn: '12345678' }));
-    expect(hrn.body).toEqual({ code: 'ERR_FORBIDDEN', message: 'organisation gemeente:0363 is not authorised for OIN 00000003123456780000' });
+    expect(hrn.body).toEqual(problemBody('ERR_FORBIDDEN', 'organisation gemeente:0363 is not authorised for OIN 00000003123456780000'));
     const other = await create(amsterdam, { ...adapterFields(), organisationId: 'gemeente:0518' });
-    expect([other.status, other.body.message]).toEqual([403, 'organisation gemeente:0363 may not create CPAs for another organisation']);
+    expect([other.status, other.body.detail]).toEqual([403, 'organisation gemeente:0363 may not create CPAs for another organisation']);
   });
 
   test('the hub operator may generate for anyone; the owner defaults to the organisation of the OIN', async () => {
@@ -69,25 +66,25 @@ describe('REST API: CPA Beheer', () => {
     const rec = (await ctx.store.cpas.get(r.body.cpaId))!;
     expect([rec.organisationId, rec.connectietype, rec.profile]).toEqual(['gemeente:0363', 'internet', 'osb-be']);
     const bad = await create(operator, { ...adapterFields(), organisationId: 'gemeente:9999' });
-    expect(bad.body).toEqual({ code: 'ERR_VALIDATION', message: 'CPA Beheer input is invalid: 1 problem(s)', problems: [{ path: 'organisationId', message: 'no organisation gemeente:9999' }] });
+    expect(bad.body).toEqual(problemBody('ERR_VALIDATION', 'CPA Beheer input is invalid: 1 problem(s)', [{ path: 'organisationId', message: 'no organisation gemeente:9999' }]));
   });
 
   test('invalid input: 400 with every problem and its field, nothing stored', async () => {
     const before = (await ctx.store.cpas.list()).length;
     const r = await create(operator, { ...adapterFields({ profielnaam: '', einddatum: 'morgen', connectietype: 'vpn', retries: -1 }), foo: 1 });
     expect(r.status).toBe(400);
-    expect(r.body).toEqual({ code: 'ERR_VALIDATION', message: 'CPA Beheer input is invalid: 5 problem(s)', problems: [
-      { path: 'foo', message: 'is not a CPA Beheer field' },
+    expect(r.body).toEqual(problemBody('ERR_VALIDATION', 'Invalid request: 5 problem(s)', [
       { path: 'profielnaam', message: 'is required' },
       { path: 'einddatum', message: 'must be a date YYYY-MM-DD' },
       { path: 'connectietype', message: 'must be diginetwerk or internet' },
       { path: 'retries', message: 'must be a whole number from 0 to 100' },
-    ] });
+      { path: 'foo', message: 'is not a field of this request' },
+    ]));
     const r2 = await create(amsterdam, adapterFields({ endpoint: 'http://localhost/ebms', syncReplyMode: 'sync' }));
-    expect(r2.body).toEqual({ code: 'ERR_VALIDATION', message: 'CPA Beheer input is invalid: 2 problem(s)', problems: [
+    expect(r2.body).toEqual(problemBody('ERR_VALIDATION', 'Invalid request: 2 problem(s)', [
       { path: 'endpoint', message: 'must be an absolute https:// URL' },
       { path: 'syncReplyMode', message: 'must be none or mshSignalsOnly (DK-06)' },
-    ] });
+    ]));
     const notObject = await request(app).post('/api/cpas').set(auth(operator)).send([1]);
     expect(notObject.body.problems).toEqual([{ path: '(body)', message: 'must be a JSON object with the CPA Beheer fields' }]);
     expect((await ctx.store.cpas.list()).length).toBe(before);
@@ -109,16 +106,16 @@ describe('REST API: CPA Beheer', () => {
     const dtd = await request(app).post('/api/cpas/validate').set(auth(amsterdam)).set('Content-Type', 'text/xml').send(`<!DOCTYPE x [<!ENTITY a "b">]>${good}`);
     expect(dtd.body).toEqual({ valid: false, problems: [{ code: 'XML', severity: 'error', location: '/', message: 'CPA contains a DOCTYPE declaration; DTDs are never processed' }] });
     const empty = await request(app).post('/api/cpas/validate').set(auth(amsterdam)).send({});
-    expect(empty.body).toEqual({ code: 'ERR_VALIDATION', message: 'a CPA document is required', problems: [{ path: 'xml', message: 'send the CPA as a text/xml or application/xml body, or as JSON {"xml": "..."}' }] });
+    expect(empty.body).toEqual(problemBody('ERR_VALIDATION', 'Invalid request: 1 problem(s)', [{ path: '(body)', message: 'send the CPA as a text/xml or application/xml body, or as JSON {"xml": "..."}' }]));
     expect((await ctx.store.cpas.list()).length).toBe(before);
     expect((await request(app).post('/api/cpas/validate').set('Content-Type', 'text/xml').send(good)).status).toBe(401);
   });
 
   test('an XML body larger than the configured limit gets 413 before parsing', async () => {
-    const small = createApiApp({ ...ctx, config: { ...ctx.config, limits: { ...ctx.config.limits, apiMaxBytes: 1000 } } }, [cpaModule]);
+    const small = createApiApp({ ...ctx, config: { ...ctx.config, limits: { ...ctx.config.limits, apiMaxBytes: 1000 } } });
     const r = await request(small).post('/api/cpas/validate').set(auth(amsterdam)).set('Content-Type', 'text/xml').send(broken);
     expect(r.status).toBe(413);
-    expect(r.body).toEqual({ code: 'ERR_PAYLOAD_TOO_LARGE', message: 'request body exceeds 1000 bytes' });
+    expect(r.body).toEqual(problemBody('ERR_PAYLOAD_TOO_LARGE', 'request body exceeds 1000 bytes'));
   });
 
   test('import: operator only; 422 with every problem; duplicate 409 unless overwrite', async () => {
@@ -130,7 +127,7 @@ describe('REST API: CPA Beheer', () => {
     expect(r.status).toBe(201);
     expect(r.body).toEqual({ cpaId: gen.cpaId, status: 'gegenereerd', download: `/api/cpas/${gen.cpaId}/xml`, warnings: [] });
     const dup = await post(operator).send(gen.xml);
-    expect([dup.status, dup.body]).toEqual([409, { code: 'ERR_CONFLICT', message: `CPA ${gen.cpaId} exists; import with overwrite to replace it` }]);
+    expect([dup.status, dup.body]).toEqual([409, problemBody('ERR_CONFLICT', `CPA ${gen.cpaId} exists; import with overwrite to replace it`)]);
     expect((await post(operator, '?overwrite=true').send(gen.xml)).status).toBe(201);
     const json = await request(app).post('/api/cpas/import').set(auth(operator)).send({ xml: gen.xml, overwrite: true, organisationId: 'gemeente:0363' });
     expect(json.status).toBe(201);
@@ -159,7 +156,7 @@ describe('REST API: CPA Beheer', () => {
     const expired = await request(app).get('/api/cpas?status=verlopen').set(auth(operator));
     expect(expired.body.cpas.map((c: { cpaId: string }) => c.cpaId)).toEqual(['ended-cpa']);
     const bad = await request(app).get('/api/cpas?status=weg').set(auth(operator));
-    expect(bad.body).toEqual({ code: 'ERR_VALIDATION', message: 'invalid query', problems: [{ path: 'status', message: 'must be one of aangevraagd, gegenereerd, geactiveerd, verlopen, ingetrokken' }] });
+    expect(bad.body).toEqual(problemBody('ERR_VALIDATION', 'Invalid request: 1 problem(s)', [{ path: 'status', message: 'must be one of aangevraagd, gegenereerd, geactiveerd, verlopen, ingetrokken' }]));
   });
 
   test('detail: record fields, parties, profile, warnings, events; invisible to other organisations', async () => {
@@ -177,7 +174,7 @@ describe('REST API: CPA Beheer', () => {
       ['Deelnemer_ClientCert', AMSTERDAM_OIN], ['Deelnemer_ServerCert', AMSTERDAM_OIN], ['Deelnemer_SigningCert', AMSTERDAM_OIN]]);
     expect(r.body.events).toEqual([{ at: r.body.createdAt, event: 'gegenereerd', detail: 'profile osb-rm-s, diginetwerk' }]);
     const hidden = await request(app).get(`/api/cpas/${cpaId}`).set(auth(denHaag));
-    expect([hidden.status, hidden.body]).toEqual([404, { code: 'ERR_CPA_NOT_FOUND', message: `no CPA ${cpaId}` }]);
+    expect([hidden.status, hidden.body]).toEqual([404, problemBody('ERR_CPA_NOT_FOUND', `no CPA ${cpaId}`)]);
     expect((await request(app).get(`/api/cpas/${cpaId}/xml`).set(auth(denHaag))).status).toBe(404);
     expect((await request(app).delete(`/api/cpas/${cpaId}`).set(auth(denHaag))).status).toBe(404);
   });
@@ -198,10 +195,10 @@ describe('REST API: CPA Beheer', () => {
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ cpaId, status: 'ingetrokken', download: `/api/cpas/${cpaId}/xml` });
     const again = await request(app).delete(`/api/cpas/${cpaId}`).set(auth(operator));
-    expect([again.status, again.body]).toEqual([409, { code: 'ERR_CPA_STATE', message: `CPA ${cpaId} is ingetrokken; it cannot become ingetrokken` }]);
+    expect([again.status, again.body]).toEqual([409, problemBody('ERR_CPA_STATE', `CPA ${cpaId} is ingetrokken; it cannot become ingetrokken`)]);
     const detail = await request(app).get(`/api/cpas/${cpaId}`).set(auth(operator));
     expect(detail.body.events.at(-1)).toMatchObject({ event: 'ingetrokken', detail: 'by gemeente:0363' });
-    expect((await request(app).delete('/api/cpas/nope').set(auth(operator))).body).toEqual({ code: 'ERR_CPA_NOT_FOUND', message: 'no CPA nope' });
+    expect((await request(app).delete('/api/cpas/nope').set(auth(operator))).body).toEqual(problemBody('ERR_CPA_NOT_FOUND', 'no CPA nope'));
   });
 
   test('the OpenAPI document lists the CPA paths', async () => {

@@ -1,24 +1,22 @@
 import request from 'supertest';
 import { createApiApp } from '../../../src/api/app.js';
-import type { ApiContext } from '../../../src/api/context.js';
-import { createToken } from '../../../src/api/tokens.js';
-import { testApiContext } from '../../helpers/api.js';
+import { apiToken, problemBody, testApiContext, type TestApiContext } from '../../helpers/api.js';
 
 
 describe('REST API authentication and scoping', () => {
-  let ctx: ApiContext;
+  let ctx: TestApiContext;
   let app: ReturnType<typeof createApiApp>;
   let operator: string;
   let amsterdam: string;
 
   beforeAll(async () => {
     ctx = await testApiContext();
-    const { config, store, organisations } = ctx;
+    const { config, organisations } = ctx;
     const hub = await organisations.ensureHub(config.hub.oin, config.hub.name);
     const gem = await organisations.add({ kind: 'gemeente', code: '0363', name: 'Amsterdam', oins: ['00000099000000036300'] });
     await organisations.add({ kind: 'gemeente', code: '0518', name: 'Den Haag', oins: ['00000099000000051800'] });
-    operator = (await createToken(store, hub, 'op')).token;
-    amsterdam = (await createToken(store, gem, 'back-office')).token;
+    operator = await apiToken(ctx, hub, 'op');
+    amsterdam = await apiToken(ctx, gem, 'back-office');
     app = createApiApp(ctx);
   });
   afterAll(() => ctx.store.close());
@@ -27,7 +25,7 @@ describe('REST API authentication and scoping', () => {
     const r = await request(app).get('/api/organisations');
     expect(r.status).toBe(401);
     expect(r.headers['www-authenticate']).toBe('Bearer realm="knooppunt"');
-    expect(r.body).toEqual({ code: 'ERR_UNAUTHENTICATED', message: 'an API token is required: Authorization: Bearer <token>' });
+    expect(r.body).toEqual(problemBody('ERR_UNAUTHENTICATED', 'an API token is required: Authorization: Bearer <token>'));
   });
 
   test('an unknown or malformed token gets 401', async () => {
@@ -57,11 +55,11 @@ describe('REST API authentication and scoping', () => {
   test('invalid input: 400 with every problem and its field; broken JSON: 400', async () => {
     const r = await request(app).post('/api/organisations').set('Authorization', `Bearer ${operator}`).send({ kind: 'gemeente', code: '36', name: '' });
     expect(r.status).toBe(400);
-    expect(r.body).toEqual({ code: 'ERR_VALIDATION', message: 'Invalid organisation', problems: [
+    expect(r.body).toEqual(problemBody('ERR_VALIDATION', 'Invalid organisation', [
       { path: 'code', message: 'gemeentecode must be 4 digits (CBS)' },
       { path: 'name', message: 'required' },
       { path: 'oins', message: 'a gemeente needs at least one OIN authorised to act for it' },
-    ] });
+    ]));
     const bad = await request(app).post('/api/organisations').set('Authorization', `Bearer ${operator}`).set('Content-Type', 'application/json').send('{"kind":');
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('ERR_VALIDATION');

@@ -4,12 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { createApiApp } from '../../../src/api/app.js';
-import type { ApiContext } from '../../../src/api/context.js';
-import { mailboxApi } from '../../../src/api/mailbox.js';
-import { routingApi } from '../../../src/api/routes.js';
-import { createToken } from '../../../src/api/tokens.js';
 import { MailboxService } from '../../../src/routing/mailbox.js';
-import { testApiContext } from '../../helpers/api.js';
+import { apiToken, problemBody, testApiContext, type TestApiContext } from '../../helpers/api.js';
 import { cpa } from '../routing/helpers.js';
 
 const OIN_0363 = '00000099000000036300';
@@ -24,7 +20,7 @@ function binary(res: request.Response, cb: (err: Error | null, body: Buffer) => 
 
 
 describe('REST API: routes and mailbox', () => {
-  let ctx: ApiContext;
+  let ctx: TestApiContext;
   let app: ReturnType<typeof createApiApp>;
   let operator: string;
   let amsterdam: string;
@@ -41,14 +37,14 @@ describe('REST API: routes and mailbox', () => {
     const ev = { at: '2024-01-01T00:00:00.000Z', event: 'test', detail: null };
     await store.cpas.insert(cpa('CPA-0363', OIN_0363), ev);
     await store.cpas.insert(cpa('CPA-VECOZO', OIN_VECOZO), ev);
-    operator = (await createToken(store, hub, 'op')).token;
-    amsterdam = (await createToken(store, gem, 'back-office')).token;
-    denHaag = (await createToken(store, dh, 'back-office')).token;
+    operator = await apiToken(ctx, hub, 'op');
+    amsterdam = await apiToken(ctx, gem, 'back-office');
+    denHaag = await apiToken(ctx, dh, 'back-office');
     const mailbox = new MailboxService({ store });
     ids.a = (await mailbox.deliver({ organisationId: 'gemeente:0363', berichttype: 'JW302', bestandsnaam: 'JW302_a.xml', content: Buffer.from('<a/>') })).id;
     ids.b = (await mailbox.deliver({ organisationId: 'gemeente:0363', berichttype: 'JW315', bestandsnaam: 'JW315_b.xml', content: Buffer.from('<b/>') })).id;
     ids.c = (await mailbox.deliver({ organisationId: 'gemeente:0518', berichttype: 'JW302', bestandsnaam: 'JW302_c.xml', content: Buffer.from('<c/>') })).id;
-    app = createApiApp(ctx, [routingApi, mailboxApi]);
+    app = createApiApp(ctx);
   });
   afterAll(() => ctx.store.close());
 
@@ -65,7 +61,7 @@ describe('REST API: routes and mailbox', () => {
     const other = await request(app).put('/api/routes').set(as(denHaag))
       .send({ gemeentecode: '0363', berichtstroom: 'ijw', berichttype: 'JW302', richting: 'ontvangen', kanaal: 'portaal' });
     expect(other.status).toBe(403);
-    expect(other.body).toEqual({ code: 'ERR_FORBIDDEN', message: 'a gemeente may set only its own routes' });
+    expect(other.body).toEqual(problemBody('ERR_FORBIDDEN', 'a gemeente may set only its own routes'));
     expect((await request(app).get('/api/routes?gemeentecode=0363').set(as(denHaag))).status).toBe(403);
     expect((await request(app).get('/api/routes').set(as(denHaag))).body).toEqual({ routes: [] });
   });
@@ -74,10 +70,10 @@ describe('REST API: routes and mailbox', () => {
     const r = await request(app).put('/api/routes').set(as(operator))
       .send({ gemeentecode: '0363', berichtstroom: 'ijw', berichttype: 'JW301', richting: 'ontvangen', kanaal: 'digikoppeling' });
     expect(r.status).toBe(400);
-    expect(r.body).toEqual({ code: 'ERR_VALIDATION', message: 'Invalid route', problems: [
+    expect(r.body).toEqual(problemBody('ERR_VALIDATION', 'Invalid route', [
       { path: 'richting', message: 'a gemeente only sends JW301: richting must be verzenden' },
       { path: 'cpaId', message: 'required for kanaal digikoppeling' },
-    ] });
+    ]));
     const batch = await request(app).put('/api/routes').set(as(operator)).send({ routes: [
       { gemeentecode: '0518', berichtstroom: 'ijw', berichttype: '*', richting: 'ontvangen', kanaal: 'portaal' },
       { gemeentecode: '0518', berichtstroom: 'ijw', berichttype: 'WMO302', richting: 'ontvangen', kanaal: 'digikoppeling', cpaId: 'CPA-0363' },

@@ -207,7 +207,10 @@ describe('knooppunt cpa import, list, show, export, withdraw', () => {
 
     io = capture();
     expect(await runCpaList({ config }, io)).toBe(0);
-    expect(io.stdout).toEqual([`${gen.cpaId}  gegenereerd  ${gemeente.oin}  Gemeente Amsterdam iJw  until ${isoDay(365)}`]);
+    expect(io.stdout).toEqual([
+      `${'CPAID'.padEnd(gen.cpaId.length)}  STATUS       PARTY OIN             PARTY                   UNTIL       WARNINGS`,
+      `${gen.cpaId}  gegenereerd  ${gemeente.oin}  Gemeente Amsterdam iJw  ${isoDay(365)}`,
+    ]);
 
     io = capture();
     expect(await runCpaShow(gen.cpaId, { config }, io)).toBe(0);
@@ -233,7 +236,11 @@ describe('knooppunt cpa import, list, show, export, withdraw', () => {
     expect(io.stderr).toEqual([`ERR_CPA_STATE: CPA ${gen.cpaId} is ingetrokken; it cannot become ingetrokken`]);
     io = capture();
     expect(await runCpaList({ config, status: 'ingetrokken' }, io)).toBe(0);
-    expect(io.stdout).toHaveLength(1);
+    expect(io.stdout).toHaveLength(2);
+    // Issue 10 §14: an unwritable --out is one line naming the path, exit 1.
+    io = capture();
+    expect(await runCpaExport(gen.cpaId, { config, out: join(dir, 'no-such-folder', 'x.xml') }, io)).toBe(1);
+    expect(io.stderr).toEqual([`error: no such file or folder: ${join(dir, 'no-such-folder', 'x.xml')}`]);
   });
 
   test('import of a broken CPA lists every problem; unknown ids and statuses are errors', async () => {

@@ -53,11 +53,16 @@ describe('knooppunt routes', () => {
       ketenpartners: [{ berichtstroom: 'ijw', cpaId: 'CPA-VECOZO' }],
     });
     expect((await run(file, 'list')).out).toEqual([
-      `ketenpartner ijw   ketenpartner:${OIN_VECOZO}  CPA CPA-VECOZO  StUF 0210`,
-      `0363 ijw   JW302   ontvangen  digikoppeling ${'CPA-0363'.padEnd(40)} StUF 0210`,
+      'KETENPARTNER  STROOM  ORGANISATION                       CPA         STUF',
+      `ketenpartner  ijw     ketenpartner:${OIN_VECOZO}  CPA-VECOZO  0210`,
+      'GEMEENTE  STROOM  BERICHTTYPE  RICHTING   KANAAL         CPA       STUF',
+      '0363      ijw     JW302        ontvangen  digikoppeling  CPA-0363  0210',
     ]);
     expect((await run(file, 'delete', '--gemeente', '0363', '--stroom', 'ijw', '--berichttype', 'jw302', '--richting', 'ontvangen')).out)
       .toEqual(['deleted 0363 ijw JW302 ontvangen']);
+    // Issue 10 §14: a missing route is one clear line and exit 1, no stack trace; enum options are checked.
+    const again = await run(file, 'delete', '--gemeente', '0363', '--stroom', 'ijw', '--berichttype', 'jw302', '--richting', 'ontvangen');
+    expect([again.exitCode, again.err]).toEqual([1, ['ERR_NOT_FOUND: no route 0363 ijw JW302 ontvangen']]);
   });
 
   test('invalid input: every problem printed, exit code 1', async () => {

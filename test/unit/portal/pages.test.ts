@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
-import { createToken } from '../../../src/api/tokens.js';
 import type { PortalContext } from '../../../src/portal/context.js';
 import { cpa } from '../routing/helpers.js';
 import { testPki } from '../../helpers/pki.js';
@@ -48,7 +47,7 @@ describe('portal pages: Ophalen, Berichtenlog, CPA Beheer, Routeren, Gebruikers;
     await log('l1', '0363', 'WMO301', '0363');
     await log('l2', '0363', 'JW301', '0363');
     await log('l3', '0518', 'WMO301', '0518');
-    tokenA = (await createToken(ctx.store, a, 'back-office')).token;
+    tokenA = (await ctx.tokens.create(a, 'back-office', { kind: 'cli', id: 'test' })).token;
     app = portalApp(ctx);
   });
   afterAll(() => ctx.store.close());
