@@ -2,6 +2,7 @@ import type { LoadedConfig } from './config/schema.js';
 import { messageIdHost } from './ebms/msh/factory.js';
 import type { Msh } from './ebms/msh/msh.js';
 import type { Logger } from './log.js';
+import type { Metrics } from './metrics.js';
 import { oinOf } from './registry/model.js';
 import type { OrganisationService } from './registry/organisations.js';
 import { reportDeliveryFailure } from './routing/delivery-failure.js';
@@ -27,7 +28,7 @@ export interface HubRole {
  * through the same MSH. A message is confirmed (PROCESSED) only after the processor is done, so one that was
  * acknowledged but not yet routed when the process died is routed at the next start — nothing accepted is lost.
  */
-export function attachHub(config: LoadedConfig, deps: { store: Store; msh: Msh; organisations: OrganisationService; logger: Logger }): HubRole {
+export function attachHub(config: LoadedConfig, deps: { store: Store; msh: Msh; organisations: OrganisationService; logger: Logger; metrics?: Metrics }): HubRole {
   const { store, msh, logger } = deps;
   const sender: StufSender = {
     async send(req) {
@@ -58,6 +59,17 @@ export function attachHub(config: LoadedConfig, deps: { store: Store; msh: Msh; 
         ebmsMessageId: rec.messageId, cpaId: rec.cpaId, senderOin: oinOf(rec.fromParty), action: rec.action,
         conversationId: rec.conversationId, parts: await store.messages.parts(rec.id),
       });
+      // Issue 10 §11/§12: one line per routing decision (berichttype, gemeentecode, route or Fo01 code), counted by
+      // outcome and Fo01 code.
+      deps.metrics?.routingOutcomes.inc({ outcome: out.outcome, fo01_code: out.foutcode ?? 'none' });
+      logger.info({
+        routing: {
+          messageId: rec.messageId, cpaId: rec.cpaId, berichttype: out.berichttype ?? null, gemeentecode: out.gemeentecode ?? null, outcome: out.outcome,
+          ...(out.forwarded ? { route: 'digikoppeling', toCpaId: out.forwarded.cpaId, forwardedMessageId: out.forwarded.messageId } : {}),
+          ...(out.mailboxItemId ? { route: 'portaal', mailboxItemId: out.mailboxItemId } : {}),
+          ...(out.foutcode ? { fo01Code: out.foutcode, fo01MessageId: out.fo01MessageId ?? null } : {}),
+        },
+      }, `routing: ${out.outcome}${out.foutcode ? ` (${out.foutcode})` : ''}`);
       const at = new Date().toISOString();
       await store.messages.addEvent(rec.id, { at, event: out.outcome === 'doorgestuurd' ? 'FORWARDED' : out.outcome === 'postbus' ? 'MAILBOX' : 'REFUSED_FO01', detail: out.foutcode ? `${out.foutcode}: ${out.detail}` : out.detail });
       await store.messages.markProcessed(rec.id, at);

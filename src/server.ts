@@ -14,6 +14,7 @@ import { CpaService } from './cpa/service.js';
 import { createMsh, ebmsPaths } from './ebms/msh/factory.js';
 import { ebmsHttpHandler } from './ebms/msh/http.js';
 import type { Msh } from './ebms/msh/msh.js';
+import { observeOutbound } from './ebms/msh/observe.js';
 import type { WorkerOptions } from './ebms/reliability/worker.js';
 import { createEbmsServer, type EbmsRequestHandler } from './ebms/transport/server.js';
 import { serverTlsOptions, type TlsMaterial } from './ebms/transport/tls.js';
@@ -76,6 +77,12 @@ export async function startKnooppunt(config: LoadedConfig, opts: StartOptions = 
   const logCrlErrors = () => { for (const e of crls?.errors ?? []) logger.error({ source: e.source, problem: e.message }, 'CRL could not be loaded; the previous one stays in use'); };
   if (crls) { await crls.refresh(); logCrlErrors(); }
   const msh = createMsh(config, { store, cpas, logger, metrics, ...(crls ? { crls } : {}), ...(opts.worker ? { worker: opts.worker } : {}) });
+  const unobserve = observeOutbound(msh.events, { logger, metrics });
+  metrics.setSources({
+    outbox: () => store.outbox.stats(),
+    mailboxItems: () => store.mailbox.count(),
+    cpas: async () => (await cpas.list()).map((c) => ({ status: c.status, endAt: c.endAt })),
+  });
   const ctx: ApiContext = {
     config, logger, metrics, audit, organisations, cpas, msh,
     tokens: new TokenService(store, { audit }), messages: new MessageService(store),
@@ -83,7 +90,7 @@ export async function startKnooppunt(config: LoadedConfig, opts: StartOptions = 
     health: () => store.status(),
   };
 
-  const hub: HubRole | null = config.mode === 'hub' ? attachHub(config, { store, msh, organisations, logger }) : null;
+  const hub: HubRole | null = config.mode === 'hub' ? attachHub(config, { store, msh, organisations, logger, metrics }) : null;
   const portalCtx: PortalContext = {
     ...ctx, store,
     users: new UserService({ store, lockoutAttempts: config.portal.lockoutAttempts, lockoutMinutes: config.portal.lockoutMinutes }),
@@ -134,6 +141,7 @@ export async function startKnooppunt(config: LoadedConfig, opts: StartOptions = 
     clearInterval(crlTimer);
     await Promise.all([closeServer(portal), closeServer(ebms), sweeping]);
     hub?.stop();
+    unobserve();
     await msh.stop();
     await store.close();
     logger.info('stopped');

@@ -86,6 +86,12 @@ export class HubProcessor {
   async process(msg: InboundStufMessage): Promise<ProcessOutcome> {
     const part = msg.parts.find((p) => /^(text|application)\/xml\b/i.test(p.contentType)) ?? msg.parts[0];
     const job: Job = { msg, part, log: this.#newLog(msg) };
+    const out = await this.#process(job);
+    return { ...out, berichttype: job.log.berichttype ?? null, gemeentecode: job.log.gemeentecode ?? null };
+  }
+
+  async #process(job: Job): Promise<ProcessOutcome> {
+    const { msg, part } = job;
     if (!part) return this.#refuse(job, new StufError('RIN001', 'het ebMS-bericht bevat geen StUF-bericht'), undefined);
 
     const pre = preflightEnvelope(part.content, { firstOnly: true });

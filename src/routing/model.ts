@@ -76,6 +76,9 @@ export interface ProcessOutcome {
   /** The ebMS MessageId of the Fo01 sent back to the sender. */
   fo01MessageId?: string;
   logId: string;
+  /** From the stuurgegevens, when they could be read (for the routing log line). */
+  berichttype?: string | null;
+  gemeentecode?: string | null;
 }
 
 export const STUF_CONTENT_TYPE = 'text/xml; charset=UTF-8';

@@ -205,6 +205,8 @@ export interface OutboxRepository {
   /** Earliest next attempt, for the worker's timer. */
   nextDueAt(): Promise<string | null>;
   count(): Promise<number>;
+  /** Rows in the outbox and the creation time of the oldest message among them (metrics). */
+  stats(): Promise<{ depth: number; oldestCreatedAt: string | null }>;
 }
 
 export type RouteRichting = 'verzenden' | 'ontvangen';
@@ -328,6 +330,8 @@ export interface MailboxFilter {
 
 export interface MailboxRepository {
   insert(item: MailboxItem, content: Buffer): Promise<void>;
+  /** Items not deleted, in all mailboxes (metrics). */
+  count(): Promise<number>;
   get(id: string): Promise<MailboxItem | null>;
   content(id: string): Promise<Buffer | null>;
   list(filter?: MailboxFilter): Promise<MailboxItem[]>;

@@ -30,7 +30,8 @@ e2e('e2e: hub and adapter processes over mTLS', () => {
     adapter = await createNode('gemeente', 'gemeente-0363', 'adapter');
     await Promise.all([hub.start(), adapter.start()]);
     syncLink = await link(hub, adapter, { profile: 'osb-rm-s', syncReplyMode: 'mshSignalsOnly', retries: 5, retryInterval: 'PT1S' });
-    asyncLink = await link(hub, adapter, { profile: 'osb-rm-s', syncReplyMode: 'none', retries: 5, retryInterval: 'PT1S' });
+    // Retries × RetryInterval outlasts a restart of the hub on a loaded machine (the receiver-down test below).
+    asyncLink = await link(hub, adapter, { profile: 'osb-rm-s', syncReplyMode: 'none', retries: 30, retryInterval: 'PT1S' });
   }, 60_000);
   afterAll(async () => { await hub?.kill(); await adapter?.kill(); });
 
@@ -62,12 +63,12 @@ e2e('e2e: hub and adapter processes over mTLS', () => {
   test('the receiver down for several RetryIntervals: delivered after it comes back (DK-09, DK-33)', async () => {
     await hub.kill('SIGKILL');
     const sent = await send(adapter, asyncLink.cpaId);
-    await waitFor('a retry', async () => (await show(adapter, sent.id)).events!.filter((e) => e.event === 'RETRY').length >= 2 || null, 10_000);
+    await waitFor('a retry', async () => (await show(adapter, sent.id)).events!.filter((e) => e.event === 'RETRY').length >= 2 || null, 20_000);
     await hub.start();
-    const m = await waitFor('DELIVERED', async () => { const x = await show(adapter, sent.id); return x.status === 'DELIVERED' ? x : null; }, 20_000);
+    const m = await waitFor('DELIVERED', async () => { const x = await show(adapter, sent.id); return x.status === 'DELIVERED' ? x : null; }, 30_000);
     expect(m.events!.filter((e) => e.event === 'RETRY').length).toBeGreaterThanOrEqual(2);
     expect((await show(hub, sent.messageId)).status).toBe('RECEIVED');
-  });
+  }, 90_000);
 
   test('TimeToLive exhausted while the receiver stays down: EXPIRED with DeliveryFailure (ebMS 2.0 §6.5.7)', async () => {
     const short = await link(hub, adapter, { profile: 'osb-rm', syncReplyMode: 'none', retries: 2, retryInterval: 'PT1S' });

@@ -12,6 +12,8 @@ export interface MshEventMap {
   delivered: [record: MessageRecord];
   /** The peer refused an outbound message (MessageError, HTTP 3xx/4xx). */
   failed: [record: MessageRecord, reason: string];
+  /** A delivery attempt failed and the message will be sent again (HTTP 5xx, no answer, no Acknowledgment yet). */
+  retry: [record: MessageRecord, attempt: number, error: string];
   /** Retries or TimeToLive exhausted: DeliveryFailure (ebMS 2.0 §6.5.7). */
   expired: [record: MessageRecord, reason: string];
   /** A Pong, StatusResponse, Acknowledgment or MessageError arrived for `refToMessageId`. */

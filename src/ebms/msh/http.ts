@@ -73,8 +73,16 @@ function handleEbms(pipeline: InboundPipeline, deps: MshDeps, paths: Set<string>
     }
     const out = await pipeline.handle({ body, contentType: req.headers['content-type'] ?? '', soapAction: req.headers.soapaction as string | undefined, peer });
     deps.metrics.ebmsRequests.inc({ outcome: out.outcome });
-    if (out.errors?.length) deps.logger.info({ messageId: out.record?.messageId, errors: out.errors.map((e) => ({ errorCode: e.errorCode, location: e.location, description: e.message })) }, 'ebMS message refused');
-    if (out.fault) deps.logger.info({ faultcode: out.fault.faultcode, faultstring: out.fault.message, peer: peer.oin }, 'ebMS request answered with a SOAP Fault');
+    // Issue 10 §11: one line per inbound message — MessageId, CPA, action, outcome, error code; never the payload.
+    const errors = out.errors?.map((e) => ({ errorCode: e.errorCode, location: e.location, description: e.message }));
+    deps.metrics.inboundMessages.inc({ outcome: out.outcome, error_code: out.errors?.[0]?.errorCode ?? (out.fault ? `soap:${out.fault.faultcode}` : 'none') });
+    deps.logger.info({
+      ebms: {
+        direction: 'in', messageId: out.record?.messageId ?? null, cpaId: out.record?.cpaId ?? null, action: out.record?.action ?? null, outcome: out.outcome, peer: peer.oin,
+        ...(errors?.length ? { errorCode: errors[0]!.errorCode, errors } : {}),
+        ...(out.fault ? { faultcode: out.fault.faultcode, faultstring: out.fault.message } : {}),
+      },
+    }, out.fault ? 'ebMS request answered with a SOAP Fault' : out.errors?.length ? 'ebMS message refused' : 'ebMS message received');
     const headers: Record<string, string> = {};
     if (out.reply.contentType) headers['content-type'] = out.reply.contentType;
     res.writeHead(out.reply.status, headers);

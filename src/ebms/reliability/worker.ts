@@ -112,6 +112,7 @@ export class DeliveryWorker {
       this.#d.metrics.ebmsRequests.inc({ outcome: 'send_retry' });
       await this.#d.store.outbox.reschedule(msg.id, { attempts, nextAttemptAt: new Date(now.getTime() + d.retryIntervalMs).toISOString(), awaitingAck: d.awaitingAck, lastError: error });
       await this.#d.store.messages.addEvent(msg.id, { at, event: 'RETRY', detail: `attempt ${attempts}/${d.maxAttempts}: ${error}` });
+      this.#events.emit('retry', msg, attempts, error);
     };
     let res: PostResult;
     try {

@@ -158,6 +158,7 @@ export function sqliteMessages(db: Db): { messages: MessageRepository; outbox: O
     },
   };
 
+  const stats = db.prepare('SELECT COUNT(*) AS n, MIN(m.created_at) AS oldest FROM deliveries d JOIN messages m ON m.id = d.message_id');
   const claim = db.prepare(`UPDATE deliveries SET lease_owner = ?, lease_until = ?
     WHERE message_id IN (SELECT message_id FROM deliveries WHERE next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)
     ORDER BY next_attempt_at LIMIT ?) RETURNING *`);
@@ -187,6 +188,10 @@ export function sqliteMessages(db: Db): { messages: MessageRepository; outbox: O
     async enqueue(d) { return insDeliveryOrIgnore.run({ ...d, awaitingAck: d.awaitingAck ? 1 : 0 }).changes > 0; },
     async nextDueAt() { return (nextDue.get() as { at: string | null }).at; },
     async count() { return (count.get() as { n: number }).n; },
+    async stats() {
+      const r = stats.get() as { n: number; oldest: string | null };
+      return { depth: r.n, oldestCreatedAt: r.oldest };
+    },
   };
   return { messages, outbox };
 }

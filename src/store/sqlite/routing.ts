@@ -95,6 +95,7 @@ const toItem = (r: MailboxRow): MailboxItem => ({
 const ITEM_COLUMNS = 'id, organisation_id, berichttype, bestandsnaam, content_type, size, referentienummer, ebms_message_id, created_at, read_at, deleted_at';
 
 export function sqliteMailbox(db: Db): MailboxRepository {
+  const countItems = db.prepare('SELECT COUNT(*) AS n FROM mailbox_items WHERE deleted_at IS NULL');
   const ins = db.prepare(`INSERT INTO mailbox_items (${ITEM_COLUMNS}, content) VALUES (@id, @organisationId, @berichttype, @bestandsnaam,
     @contentType, @size, @referentienummer, @ebmsMessageId, @createdAt, @readAt, @deletedAt, @content)`);
   const get = db.prepare(`SELECT ${ITEM_COLUMNS} FROM mailbox_items WHERE id = ?`);
@@ -105,6 +106,7 @@ export function sqliteMailbox(db: Db): MailboxRepository {
     AND ((read_at IS NOT NULL AND read_at < @readBefore) OR created_at < @createdBefore)`);
   return {
     async insert(item, data) { ins.run({ ...item, content: data }); },
+    async count() { return (countItems.get() as { n: number }).n; },
     async get(id) { const r = get.get(id) as MailboxRow | undefined; return r ? toItem(r) : null; },
     async content(id) { const r = content.get(id) as { content: Buffer } | undefined; return r ? r.content : null; },
     async list(f = {}) {

@@ -2,7 +2,9 @@ import { EventEmitter } from 'node:events';
 import type { LoadedConfig } from '../../../src/config/schema.js';
 import type { Msh } from '../../../src/ebms/msh/msh.js';
 import { attachHub } from '../../../src/hub.js';
+import { Writable } from 'node:stream';
 import { createLogger } from '../../../src/log.js';
+import { Metrics } from '../../../src/metrics.js';
 import type { OrganisationService } from '../../../src/registry/organisations.js';
 import type { ProcessOutcome } from '../../../src/routing/model.js';
 import type { MessageEvent, MessageRecord, Store } from '../../../src/store/store.js';
@@ -49,6 +51,36 @@ test('a message the received-path processed is not processed again from a stale 
     await role.catchUp();
     expect(calls).toEqual(['m1@gemeente.example']);
     expect(events.map((e) => [e.event, e.detail])).toEqual([['FORWARDED', 'doorgestuurd naar ketenpartner']]);
+  } finally {
+    role.stop();
+  }
+});
+
+test('every routing decision is one log line (berichttype, gemeentecode, route or Fo01 code) and counted by Fo01 code', async () => {
+  const rows = new Map([['m2', record('m2')]]);
+  const store = {
+    messages: {
+      get: async (id: string) => { const r = rows.get(id); return r ? { ...r } : null; },
+      parts: async () => [], addEvent: async () => undefined,
+      markProcessed: async (id: string, at: string) => { rows.get(id)!.processedAt = at; },
+    },
+    mailbox: { expire: async () => 0 },
+  } as unknown as Store;
+  const emitter = new EventEmitter();
+  const msh = { events: emitter, unprocessed: async () => [], send: async () => { throw new Error('not used'); } } as unknown as Msh;
+  const config = { hub: { oin: '00000099000000000001', name: 'hub', endpoints: { internet: 'https://hub.example/ebms', diginetwerk: 'https://hub.example/ebms' } } } as LoadedConfig;
+  const lines: Record<string, unknown>[] = [];
+  const logger = createLogger('info', new Writable({ write(c: Buffer, _e, cb) { for (const l of c.toString().split('\n')) if (l) lines.push(JSON.parse(l) as Record<string, unknown>); cb(); } }));
+  const metrics = new Metrics();
+  const role = attachHub(config, { store, msh, organisations: {} as OrganisationService, logger, metrics });
+  try {
+    role.processor.process = async () => ({ outcome: 'geweigerd', foutcode: 'IB002', detail: 'niet geautoriseerd', logId: 'l2', fo01MessageId: 'f@hub', berichttype: 'JW301', gemeentecode: '0518' });
+    emitter.emit('received', record('m2'));
+    for (let i = 0; i < 200 && rows.get('m2')!.processedAt === null; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(lines.map((l) => l.routing).filter(Boolean)).toEqual([
+      { messageId: 'm2@gemeente.example', cpaId: 'CPA-0363', berichttype: 'JW301', gemeentecode: '0518', outcome: 'geweigerd', fo01Code: 'IB002', fo01MessageId: 'f@hub' },
+    ]);
+    expect(await metrics.registry.metrics()).toContain('knooppunt_routing_outcomes_total{outcome="geweigerd",fo01_code="IB002"} 1');
   } finally {
     role.stop();
   }

@@ -18,7 +18,7 @@ describe('HubProcessor routing', () => {
     const out = await w.hub.process(msg);
     expect(out).toEqual({
       outcome: 'doorgestuurd', detail: `doorgestuurd naar ketenpartner:${OIN.vecozo} via CPA CPA-VECOZO`, referentienummer: ref,
-      forwarded: { cpaId: 'CPA-VECOZO', messageId: `${ref}@hub.example` }, logId: expect.any(String),
+      forwarded: { cpaId: 'CPA-VECOZO', messageId: `${ref}@hub.example` }, logId: expect.any(String), berichttype: 'JW301', gemeentecode: '0363',
     });
     expect(w.sender.calls).toEqual([{
       cpaId: 'CPA-VECOZO', action: 'envelopHeenbericht-ggk_Di01', conversationId: msg.conversationId, messageId: `${ref}@hub.example`,

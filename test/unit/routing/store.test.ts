@@ -25,7 +25,7 @@ describe('routing store (migration 0004)', () => {
   test('an ebMS message without any part is logged as refused (RIN001) without a Fo01', async () => {
     const w = await world();
     const out = await w.hub.process({ ebmsMessageId: 'm@x', cpaId: FROM_0363.cpaId, senderOin: FROM_0363.oin, action: 'envelopHeenbericht-ggk_Di01', conversationId: 'c', parts: [] });
-    expect(out).toEqual({ outcome: 'geweigerd', foutcode: 'RIN001', detail: 'Asynchrone algemene fout. het ebMS-bericht bevat geen StUF-bericht (geen Fo01: stuurgegevens onleesbaar)', logId: expect.any(String) });
+    expect(out).toEqual({ outcome: 'geweigerd', foutcode: 'RIN001', detail: 'Asynchrone algemene fout. het ebMS-bericht bevat geen StUF-bericht (geen Fo01: stuurgegevens onleesbaar)', logId: expect.any(String), berichttype: null, gemeentecode: null });
     expect(w.sender.calls).toEqual([]);
     const log = await w.store.routing.listLog({ outcome: 'geweigerd' });
     expect(log.map((r) => [r.ebmsMessageId, r.foutcode])).toEqual([['m@x', 'RIN001']]);
