@@ -93,7 +93,7 @@ export async function startKnooppunt(config: LoadedConfig, opts: StartOptions = 
   const hub: HubRole | null = config.mode === 'hub' ? attachHub(config, { store, msh, organisations, logger, metrics }) : null;
   const portalCtx: PortalContext = {
     ...ctx, store,
-    users: new UserService({ store, lockoutAttempts: config.portal.lockoutAttempts, lockoutMinutes: config.portal.lockoutMinutes }),
+    users: new UserService({ store, audit, lockoutAttempts: config.portal.lockoutAttempts, lockoutMinutes: config.portal.lockoutMinutes }),
     routes: ctx.routing,
   };
   const portal = createHttpServer(createApiApp(ctx, opts.apiModules ?? [], portalRouter(portalCtx)));

@@ -9,10 +9,10 @@ import { UserService } from '../portal/users.js';
 import { OrganisationService } from '../registry/organisations.js';
 import { GatewayError } from '../errors.js';
 import type { Store } from '../store/store.js';
-import { action, addConfigOption, withStore, type ConfigOpts } from './common.js';
+import { action, addConfigOption, cliAudit, withStore, type ConfigOpts } from './common.js';
 
 function service(store: Store, config: LoadedConfig): UserService {
-  return new UserService({ store, lockoutAttempts: config.portal.lockoutAttempts, lockoutMinutes: config.portal.lockoutMinutes });
+  return new UserService({ store, audit: cliAudit(config), lockoutAttempts: config.portal.lockoutAttempts, lockoutMinutes: config.portal.lockoutMinutes });
 }
 
 async function readStdin(): Promise<string> {

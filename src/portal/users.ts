@@ -3,6 +3,7 @@
  * and product rights (seed 001 §1.2), lock-out after repeated wrong passwords. Used by the portal and by
  * `knooppunt users`; reaches the store only through its users and sessions repositories.
  */
+import { cliActor, type Actor, type AuditLog } from '../audit.js';
 import { randomBytes, randomUUID, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { GatewayError, ValidationError, type Problem } from '../errors.js';
 import type { Organisation } from '../registry/model.js';
@@ -66,6 +67,15 @@ export interface UserServiceOptions {
   lockoutAttempts: number;
   lockoutMinutes: number;
   now?: () => Date;
+  /** Audit trail of account changes (issue 10 §11). */
+  audit?: AuditLog;
+}
+
+/** `by` as the services receive it (a user id, 'cli', 'first start' or null) as an audit actor. */
+function actorOf(by: string | null): Actor {
+  if (by === null || by === 'first start') return { kind: 'system', id: by ?? 'knooppunt' };
+  if (by === 'cli') return cliActor();
+  return { kind: 'user', id: by };
 }
 
 export class UserService {
@@ -79,6 +89,10 @@ export class UserService {
     this.#store = opts.store;
     this.#opts = opts;
     this.#now = opts.now ?? (() => new Date());
+  }
+
+  #audit(action: 'user.create' | 'user.update', rec: UserRecord, by: string | null, details: Record<string, string | boolean>): void {
+    this.#opts.audit?.record(actorOf(by), action, rec.id, { username: rec.username, organisationId: rec.organisationId, ...details });
   }
 
   static validate(input: Partial<NewUser>, orgExists: boolean): Problem[] {
@@ -116,6 +130,7 @@ export class UserService {
       failedLogins: 0, lockedUntil: null, disabledAt: null, createdAt: at, updatedAt: at, updatedBy: by,
     };
     await this.#store.users.insert(rec);
+    this.#audit('user.create', rec, by, { roles: rec.roles.join(','), products: rec.products.join(',') });
     return { user: publicUser(rec), password };
   }
 
@@ -163,6 +178,7 @@ export class UserService {
     const u = await this.#require(id);
     const rec = { ...u, disabledAt: disabled ? u.disabledAt ?? this.#now().toISOString() : null, updatedAt: this.#now().toISOString(), updatedBy: by };
     await this.#store.users.update(rec);
+    this.#audit('user.update', rec, by, { disabled });
     if (disabled) await this.#store.sessions.destroyForUser(id);
     return publicUser(rec);
   }
@@ -173,6 +189,7 @@ export class UserService {
     const u = await this.#require(id);
     const rec = { ...u, passwordHash: await hashPassword(password), failedLogins: 0, lockedUntil: null, updatedAt: this.#now().toISOString(), updatedBy: by };
     await this.#store.users.update(rec);
+    this.#audit('user.update', rec, by, { passwordReset: true });
     await this.#store.sessions.destroyForUser(id);
     return { user: publicUser(rec), password };
   }
@@ -184,6 +201,7 @@ export class UserService {
     const u = await this.#require(id);
     const rec = { ...u, roles: [...new Set(['gebruiker', ...rights.roles])], products: [...new Set(rights.products)], updatedAt: this.#now().toISOString(), updatedBy: by };
     await this.#store.users.update(rec);
+    this.#audit('user.update', rec, by, { roles: rec.roles.join(','), products: rec.products.join(',') });
     return publicUser(rec);
   }
 

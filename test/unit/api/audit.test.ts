@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import request from 'supertest';
 import { createApiApp } from '../../../src/api/app.js';
 import { createLogger } from '../../../src/log.js';
+import { UserService } from '../../../src/portal/users.js';
 import { problemBody, testApiContext, type TestApiContext } from '../../helpers/api.js';
 import { adapterFields } from '../cpa/cpa-fixtures.js';
 import { testPki } from '../../helpers/pki.js';
@@ -75,6 +76,17 @@ describe('REST API: audit trail, request log, token errors', () => {
     await expect(ctx.tokens.revoke(spare.record.id, { kind: 'cli', id: 'alice' })).rejects.toThrow(`token ${spare.record.id} was revoked already`);
     await expect(ctx.tokens.revoke('nope', { kind: 'cli', id: 'alice' })).rejects.toThrow('no token nope');
     expect(audits().filter((l) => l.action === 'token.revoke').map((l) => l.target)).toEqual([spare.record.id]);
+  });
+
+  test('portal account changes are audited with the acting user', async () => {
+    const users = new UserService({ store: ctx.store, audit: ctx.audit, lockoutAttempts: 5, lockoutMinutes: 15 });
+    const { user } = await users.add({ organisationId: 'knooppunt:00000099000000000001', username: 'piet', roles: [], products: [] }, 'user-1');
+    await users.setRights(user.id, { roles: ['productbeheerder'], products: [] }, 'user-1');
+    expect(audits().filter((l) => String(l.action).startsWith('user.')).map((l) => [l.action, l.target, l.actor])).toEqual([
+      ['user.create', user.id, { kind: 'user', id: 'user-1' }],
+      ['user.update', user.id, { kind: 'user', id: 'user-1' }],
+    ]);
+    expect(JSON.stringify(lines)).not.toMatch(/passwordHash|scrypt\$/);
   });
 
   test('401s and every other answer are counted by route template (with /api), unknown paths as unmatched', async () => {
