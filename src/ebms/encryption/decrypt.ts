@@ -11,6 +11,11 @@ export interface DecryptOptions {
   keyPem: string;
   /** The CPA explicitly allows legacy algorithms: 3DES data encryption and rsa-1_5 key transport (ENC003). */
   allowLegacy?: boolean;
+  /**
+   * rsa-1_5 key transport alone is accepted: the CPA agrees the ebms-core compatible variant (its
+   * ReceiverDigitalEnvelope lists rsa-1_5; issue 18). 3DES stays behind `allowLegacy`.
+   */
+  allowRsa15?: boolean;
   /** Content-ID of the part, for the error location (`cid:<id>`, as ebms-core reports it). */
   contentId?: string;
   maxBytes?: number;
@@ -25,7 +30,7 @@ export interface DecryptedAttachment {
 const DEFAULT_MAX_BYTES = 96 * 1024 * 1024;
 
 /** Unwrap the content-encryption key (RSA-OAEP, or PKCS#1 v1.5 for legacy peers). */
-function unwrapKey(encryptedKey: Element, key: KeyObject, keyPem: string, expectedLength: number, allowLegacy: boolean, fail: (m: string) => EbmsError): Buffer {
+function unwrapKey(encryptedKey: Element, key: KeyObject, keyPem: string, expectedLength: number, allowRsa15: boolean, fail: (m: string) => EbmsError): Buffer {
   const method = childrenNS(encryptedKey, XENC_NS, 'EncryptionMethod')[0];
   const algorithm = method?.getAttribute('Algorithm') ?? '';
   const cipherValue = childrenNS(childrenNS(encryptedKey, XENC_NS, 'CipherData')[0] ?? encryptedKey, XENC_NS, 'CipherValue')[0];
@@ -47,7 +52,7 @@ function unwrapKey(encryptedKey: Element, key: KeyObject, keyPem: string, expect
     }
   }
   if (algorithm === RSA_1_5) {
-    if (!allowLegacy) throw fail('key transport rsa-1_5 is only accepted where the CPA allows legacy algorithms (ENC004: RSA-OAEP)');
+    if (!allowRsa15) throw fail('key transport rsa-1_5 is only accepted where the CPA allows legacy algorithms or agrees ebms-core compatible encryption (ENC004: RSA-OAEP)');
     // Node 20 refuses RSA_PKCS1_PADDING for private decryption (CVE-2023-46809, Marvin attack) unless the whole
     // process runs with --security-revert; node-forge (pure JS) does it for this one legacy case. Implicit
     // rejection: a malformed block yields a random key, so the failure shows up later as a generic data
@@ -90,8 +95,8 @@ function decryptBody(alg: DataAlgorithm, key: Buffer, body: Buffer, fail: (m: st
 
 /**
  * Decrypt an `xenc:EncryptedData` MIME part (ebMS payload encryption, DK-28) back to the original bytes and
- * MIME type. Accepts AES-128/256-GCM and AES-128/256-CBC with RSA-OAEP (rsa-oaep-mgf1p); 3DES and rsa-1_5 only
- * with `allowLegacy`. Every failure is an EbmsError SecurityFailure with location `cid:<Content-ID>`.
+ * MIME type. Accepts AES-128/256-GCM and AES-128/256-CBC with RSA-OAEP (rsa-oaep-mgf1p); rsa-1_5 with
+ * `allowRsa15` or `allowLegacy`, 3DES only with `allowLegacy`. Every failure is an EbmsError SecurityFailure with location `cid:<Content-ID>`.
  */
 export function decryptAttachment(xml: Buffer, opts: DecryptOptions): DecryptedAttachment {
   const allowLegacy = opts.allowLegacy ?? false;
@@ -123,7 +128,7 @@ export function decryptAttachment(xml: Buffer, opts: DecryptOptions): DecryptedA
   } catch (e) {
     throw new GatewayError('ERR_PKI_CERT_INVALID', 'decryption key cannot be parsed', { cause: e }); // our own configuration
   }
-  const cek = unwrapKey(encryptedKey, key, opts.keyPem, alg.keyLength, allowLegacy, fail);
+  const cek = unwrapKey(encryptedKey, key, opts.keyPem, alg.keyLength, allowLegacy || opts.allowRsa15 === true, fail);
   const content = decryptBody(alg, cek, base64Content(cipherValue), fail);
   cek.fill(0);
   return { content, mimeType: ed.getAttribute('MimeType') || null };

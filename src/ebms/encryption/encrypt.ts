@@ -1,7 +1,7 @@
 import { constants, createCipheriv, publicEncrypt, randomBytes, X509Certificate, type CipherGCMTypes } from 'node:crypto';
 import { GatewayError } from '../../errors.js';
 import { escapeAttr, escapeText } from '../signature/xml.js';
-import { AES256_GCM, DATA_ALGORITHMS, DS_NS, GCM_TAG_LENGTH, RSA_OAEP_MGF1P, XENC_NS } from './algorithms.js';
+import { AES256_GCM, DATA_ALGORITHMS, DS_NS, GCM_TAG_LENGTH, RSA_1_5, RSA_OAEP_MGF1P, XENC_NS } from './algorithms.js';
 
 export interface EncryptOptions {
   /** Content-ID of the MIME part (without angle brackets); becomes the EncryptedData Id, as in ebms-core. */
@@ -12,8 +12,13 @@ export interface EncryptOptions {
   certPem: string;
   /** Data encryption URI; default aes256-gcm (ENC003: AES, GCM mode). */
   algorithm?: string;
-  /** Key transport URI; only rsa-oaep-mgf1p (ENC004: RSA-OAEP) is used outbound. */
+  /** Key transport URI; rsa-oaep-mgf1p (ENC004: RSA-OAEP), or rsa-1_5 with `ebmsCoreCompatible`. */
   keyTransport?: string;
+  /**
+   * The CPA agrees the ebms-core compatible variant (issue 18): AES-CBC data encryption and RSA-1_5 key transport
+   * are then allowed, as ebms-core's EbMSMessageEncrypter uses them. Weaker than DK-28; never the default.
+   */
+  ebmsCoreCompatible?: boolean;
 }
 
 function invalid(message: string): GatewayError {
@@ -40,9 +45,10 @@ function subjectName(cert: X509Certificate): string {
 export function encryptAttachment(content: Buffer, opts: EncryptOptions): Buffer {
   const algorithm = opts.algorithm ?? AES256_GCM;
   const keyTransport = opts.keyTransport ?? RSA_OAEP_MGF1P;
+  const compat = opts.ebmsCoreCompatible === true;
   const alg = DATA_ALGORITHMS[algorithm];
-  if (!alg || !alg.outbound) throw invalid(`data encryption algorithm ${algorithm} is not used outbound (DK-28: AES-GCM)`);
-  if (keyTransport !== RSA_OAEP_MGF1P) throw invalid(`key transport ${keyTransport} is not used outbound (DK-28/ENC004: RSA-OAEP)`);
+  if (!alg || !(alg.outbound || (compat && alg.ebmsCore && !alg.legacy))) throw invalid(`data encryption algorithm ${algorithm} is not used outbound (DK-28: AES-GCM)`);
+  if (keyTransport !== RSA_OAEP_MGF1P && !(compat && keyTransport === RSA_1_5)) throw invalid(`key transport ${keyTransport} is not used outbound (DK-28/ENC004: RSA-OAEP)`);
 
   let cert: X509Certificate;
   try {
@@ -52,17 +58,30 @@ export function encryptAttachment(content: Buffer, opts: EncryptOptions): Buffer
   }
   const key = randomBytes(alg.keyLength);
   const iv = randomBytes(alg.ivLength);
-  const cipher = createCipheriv(alg.cipher as CipherGCMTypes, key, iv, { authTagLength: GCM_TAG_LENGTH }); // outbound = GCM only
-  const body = Buffer.concat([iv, cipher.update(content), cipher.final(), cipher.getAuthTag()]);
-  // rsa-oaep-mgf1p = RSAES-OAEP with SHA-1 digest and MGF1-SHA-1, empty label (XML Encryption §5.4.2).
-  const wrapped = publicEncrypt({ key: cert.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, key);
+  let body: Buffer;
+  if (alg.mode === 'gcm') {
+    const cipher = createCipheriv(alg.cipher as CipherGCMTypes, key, iv, { authTagLength: GCM_TAG_LENGTH });
+    body = Buffer.concat([iv, cipher.update(content), cipher.final(), cipher.getAuthTag()]);
+  } else {
+    // XML Encryption §5.2.1: IV || CBC ciphertext; PKCS#7 padding is a valid instance of its padding rule.
+    const cipher = createCipheriv(alg.cipher, key, iv);
+    body = Buffer.concat([iv, cipher.update(content), cipher.final()]);
+  }
+  // rsa-oaep-mgf1p = RSAES-OAEP with SHA-1 digest and MGF1-SHA-1, empty label (XML Encryption §5.4.2);
+  // rsa-1_5 = RSAES-PKCS1-v1_5 (§5.4.1), what ebms-core's encrypter always uses (XMLCipher.RSA_v1dot5).
+  const wrapped = keyTransport === RSA_1_5
+    ? publicEncrypt({ key: cert.publicKey, padding: constants.RSA_PKCS1_PADDING }, key)
+    : publicEncrypt({ key: cert.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, key);
   key.fill(0);
+  const keyMethod = keyTransport === RSA_1_5
+    ? `<xenc:EncryptionMethod Algorithm="${keyTransport}"/>`
+    : `<xenc:EncryptionMethod Algorithm="${keyTransport}"><ds:DigestMethod Algorithm="http://www.w3.org/2000/09/xmldsig#sha1"/></xenc:EncryptionMethod>`;
 
   const xml = '<?xml version="1.0" encoding="UTF-8"?>\n' +
     `<xenc:EncryptedData xmlns:xenc="${XENC_NS}" Id="${escapeAttr(opts.contentId.replace(/^<|>$/g, ''))}" MimeType="${escapeAttr(opts.mimeType)}">` +
     `<xenc:EncryptionMethod Algorithm="${algorithm}"/>` +
     `<ds:KeyInfo xmlns:ds="${DS_NS}"><xenc:EncryptedKey>` +
-    `<xenc:EncryptionMethod Algorithm="${keyTransport}"><ds:DigestMethod Algorithm="http://www.w3.org/2000/09/xmldsig#sha1"/></xenc:EncryptionMethod>` +
+    keyMethod +
     `<ds:KeyInfo><ds:KeyName>${escapeText(subjectName(cert))}</ds:KeyName></ds:KeyInfo>` +
     `<xenc:CipherData><xenc:CipherValue>${wrapped.toString('base64')}</xenc:CipherValue></xenc:CipherData>` +
     '</xenc:EncryptedKey></ds:KeyInfo>' +

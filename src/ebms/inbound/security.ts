@@ -1,7 +1,7 @@
 import type { Resolved } from '../../cpa/resolve.js';
 import { verifyChain, type CrlStore } from '../../pki/trust.js';
 import type { MessagePart } from '../../store/store.js';
-import { decryptAttachment } from '../encryption/index.js';
+import { decryptAttachment, RSA_1_5 } from '../encryption/index.js';
 import { EbmsError } from '../errors.js';
 import type { ParsedEnvelope } from '../envelope/model.js';
 import type { MimePart } from '../mime/index.js';
@@ -45,8 +45,11 @@ export function secureInbound(env: ParsedEnvelope, soapXml: string, attachments:
   // Attachments not named in the Manifest are dropped (ebms-core; ebMS 2.0 §3.2.2 leaves it to the MSH).
   let parts: MessagePart[] = selected.map((p) => ({ contentId: p.contentId!, contentType: p.contentType, content: p.content }));
   if (r.encryption.required) {
+    // rsa-1_5 key transport for this CPA only: our ReceiverDigitalEnvelope lists it (ebms-core compatible
+    // encryption, issue 18) — not through the global legacy switch, which also admits 3DES.
+    const allowRsa15 = r.encryption.algorithms.includes(RSA_1_5);
     parts = parts.map((p) => {
-      const d = decryptAttachment(p.content, { keyPem: ctx.decryptionKeyPem, allowLegacy: ctx.legacy?.rsa15 ?? false, contentId: p.contentId });
+      const d = decryptAttachment(p.content, { keyPem: ctx.decryptionKeyPem, allowLegacy: ctx.legacy?.rsa15 ?? false, allowRsa15, contentId: p.contentId });
       return { contentId: p.contentId, contentType: d.mimeType ?? 'application/octet-stream', content: d.content };
     });
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from '../../cpa/resolve.js';
 import { GatewayError, ValidationError } from '../../errors.js';
 import type { Delivery, MessagePart, MessageRecord } from '../../store/store.js';
-import { encryptAttachment } from '../encryption/index.js';
+import { encryptAttachment, outboundEncryption } from '../encryption/index.js';
 import { ACTOR_TO_PARTY_MSH, type EbmsMessage, type MessageHeader } from '../envelope/model.js';
 import { buildEnvelope } from '../envelope/index.js';
 import { buildSoapWithAttachments } from '../mime/index.js';
@@ -100,8 +100,10 @@ export class Outbound {
         ...(r.signing.hashFunction ? { digestAlgorithm: r.signing.hashFunction } : {}),
       });
     }
+    // The receiver's ReceiverDigitalEnvelope decides the algorithms (first data algorithm, as ebms-core reads it).
+    const enc = outboundEncryption(r.encryption.algorithms);
     const wire = parts.map((p) => (r.encryption.required && r.encryption.receiverEncryptionCertPem
-      ? { contentId: p.contentId, contentType: 'application/xml', content: encryptAttachment(p.content, { contentId: p.contentId, mimeType: p.contentType, certPem: r.encryption.receiverEncryptionCertPem }) }
+      ? { contentId: p.contentId, contentType: 'application/xml', content: encryptAttachment(p.content, { contentId: p.contentId, mimeType: p.contentType, certPem: r.encryption.receiverEncryptionCertPem, ...enc }) }
       : p));
     const mime = buildSoapWithAttachments(xml, wire, { alwaysMultipart: true });
     const record = messageRecord(header, { direction: 'out', status: 'PENDING', raw: mime.body, contentType: mime.contentType, at: now });
