@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { GatewayError, ValidationError, type Problem } from '../errors.js';
 import { generateCpa } from '../cpa/generate.js';
 import { OIN_PATTERN, type CpaBeheerFields } from '../cpa/generate-input.js';
-import { BERICHTSTROMEN, DK_PROFILES } from '../cpa/templates.js';
+import { encryptionVariantOf } from '../cpa/encryption-variant.js';
+import { BERICHTSTROMEN, DK_PROFILES, ENCRYPTION_VARIANTS } from '../cpa/templates.js';
 import { hubIdentityFromConfig } from '../cpa/hub-identity.js';
 import { effectiveStatus, type ExpiryWarning } from '../cpa/lifecycle.js';
 import type { CollaborationProtocolAgreement, PartyInfo } from '../cpa/model.js';
@@ -67,6 +68,8 @@ function profileView(rec: CpaRecord, cpa: CollaborationProtocolAgreement) {
     persistDuration: sender?.PersistDuration ?? null,
     signed: Boolean(sender?.SenderNonRepudiation),
     encrypted: Boolean(sender?.SenderDigitalEnvelope),
+    /** digikoppeling | ebms-core (issue 18), null when not encrypted. */
+    encryption: encryptionVariantOf(cpa),
   };
 }
 
@@ -148,7 +151,12 @@ const cpaBeheerFields = z.object({
   retries: z.number({ error: 'must be a whole number from 0 to 100' }).int({ error: 'must be a whole number from 0 to 100' })
     .min(0, { error: 'must be a whole number from 0 to 100' }).max(100, { error: 'must be a whole number from 0 to 100' }).optional(),
   retryInterval: z.string().max(50).optional().meta({ examples: ['PT3H'] }),
-  persistDuration: z.string().max(50).optional().meta({ examples: ['P1D'] }),
+  persistDuration: z.string().max(50).optional()
+    .meta({ examples: ['P2D'], description: 'raised to TimeToLive = RetryInterval x (Retries + 1) when shorter, with a warning (DK-08)' }),
+  encryption: z.enum(ENCRYPTION_VARIANTS as unknown as [string, ...string[]], { error: `must be one of ${ENCRYPTION_VARIANTS.join(', ')}` }).optional().meta({
+    description: 'XML Encryption of osb-be-e/osb-rm-e: digikoppeling (default) = AES-256-GCM + RSA-OAEP (DK-28); ebms-core = aes256-cbc + RSA-1_5 '
+      + 'for eluinstra/ebms-core adapters, weaker than DK-28 (the response carries a warning)',
+  }),
   organisationId: z.string().optional().meta({ description: 'owning organisation (hub operator only; default: the organisation registered with the OIN)' }),
 }, { error: 'must be a JSON object with the CPA Beheer fields' }).strict();
 

@@ -44,6 +44,7 @@ export interface CpaGenerateOpts extends ConfigOpts {
   signingCert?: string;
   berichtstroom?: string;
   profile?: string;
+  encryption?: string;
   syncReply?: string;
   retries?: string;
   retryInterval?: string;
@@ -57,7 +58,7 @@ const OPTION_OF: Record<string, string> = {
   profielnaam: '--profielnaam', oin: '--oin', hrn: '--hrn', ingangsdatum: '--ingangsdatum', einddatum: '--einddatum',
   connectietype: '--connectietype', endpoint: '--endpoint', serverCertPem: '--server-cert', clientCertPem: '--client-cert',
   signingCertPem: '--signing-cert', berichtstroom: '--berichtstroom', profile: '--profile', syncReplyMode: '--sync-reply',
-  retries: '--retries', retryInterval: '--retry-interval', persistDuration: '--persist-duration',
+  retries: '--retries', retryInterval: '--retry-interval', persistDuration: '--persist-duration', encryption: '--encryption',
 };
 
 const line = (p: Problem): string => `${OPTION_OF[p.path] ?? p.path}: ${p.message}`;
@@ -110,6 +111,7 @@ export async function runCpaGenerate(opts: CpaGenerateOpts, io: CliIo = processI
       profielnaam: opts.profielnaam, oin: opts.oin, hrn: opts.hrn, ingangsdatum: opts.ingangsdatum, einddatum: opts.einddatum,
       connectietype: opts.connectietype, endpoint: opts.endpoint, ...certs, berichtstroom: opts.berichtstroom, profile: opts.profile,
       syncReplyMode: opts.syncReply, retries, retryInterval: opts.retryInterval, persistDuration: opts.persistDuration,
+      encryption: opts.encryption,
     };
     const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as unknown as CpaBeheerFields;
     const hub = hubIdentityFromConfig(config);
@@ -262,7 +264,8 @@ export function registerCpa(program: Command, io: CliIo = processIo): void {
     .addOption(new Option('--sync-reply <mode>', 'syncReplyMode (default none)').choices(['none', 'mshSignalsOnly']))
     .option('--retries <n>', 'reliable messaging Retries (default 8)')
     .option('--retry-interval <duration>', 'RetryInterval, ISO 8601 duration (default PT3H)')
-    .option('--persist-duration <duration>', 'PersistDuration, ISO 8601 duration (default P1D)')
+    .option('--persist-duration <duration>', 'PersistDuration, ISO 8601 duration (default P1D, raised to TimeToLive = RetryInterval x (Retries + 1) when shorter, DK-08)')
+    .option('--encryption <variant>', 'digikoppeling | ebms-core: XML Encryption of osb-be-e/osb-rm-e (default digikoppeling = AES-256-GCM + RSA-OAEP; ebms-core = aes256-cbc + RSA-1_5 for eluinstra/ebms-core adapters, weaker)')
     .option('--out <file>', 'write the CPA here instead of stdout')
     .option('--store', 'also record the CPA in the store (status gegenereerd)')
     .action((opts: CpaGenerateOpts) => run(runCpaGenerate(opts, io)));

@@ -1,7 +1,7 @@
 import { certificateMatchesHost, parseCertificate, type CertificateInfo } from '../pki/certificate.js';
 import type { Problem } from '../errors.js';
-import { durationToMs, isDuration } from './duration.js';
-import { BERICHTSTROMEN, DK_PROFILES, type Berichtstroom, type DkProfile } from './templates.js';
+import { durationToMs, formatDuration, isDuration } from './duration.js';
+import { BERICHTSTROMEN, DK_PROFILES, ENCRYPTION_VARIANTS, type Berichtstroom, type DkProfile, type EncryptionVariant } from './templates.js';
 
 /**
  * Checks of the CPA Beheer fields (seed 002 §3.3.3, issue 3 §2). Every problem is collected with its field and an
@@ -34,7 +34,14 @@ export interface CpaBeheerFields {
   syncReplyMode?: string;
   retries?: number;
   retryInterval?: string;
+  /** Must be at least TimeToLive = RetryInterval x (Retries + 1) (DK-08); a shorter value is raised, with a warning. */
   persistDuration?: string;
+  /**
+   * XML Encryption of the encrypted profiles (osb-be-e, osb-rm-e): `digikoppeling` (default; DK-28 AES-256-GCM
+   * with RSA-OAEP) or `ebms-core` (aes256-cbc first, RSA-1_5 key transport; for adapters on eluinstra/ebms-core,
+   * which cannot encrypt otherwise; weaker, so generating it returns a warning).
+   */
+  encryption?: string;
 }
 
 export type Connectietype = 'diginetwerk' | 'internet';
@@ -57,6 +64,7 @@ export interface CheckedFields {
   retries: number;
   retryInterval: string;
   persistDuration: string;
+  encryption: EncryptionVariant;
 }
 
 export interface FieldDefaults {
@@ -107,6 +115,29 @@ function checkOin(field: string, cert: CertificateInfo | undefined, oin: string 
   const base = oin.slice(0, 20);
   if (cert.oin === null) problems.push({ path: field, message: `has no subject.serialNumber (OIN); expected ${base} (DK-16)` });
   else if (cert.oin !== base) problems.push({ path: field, message: `subject.serialNumber ${cert.oin} does not equal the OIN ${base} (DK-16)` });
+}
+
+/** Shown with every CPA generated with `encryption: ebms-core` (CLI output, API response, portal form). */
+export const EBMS_CORE_ENCRYPTION_WARNING = 'ebms-core compatible encryption (aes256-cbc, RSA-1_5 key transport) is weaker than '
+  + "Digikoppeling's rule (DK-28: AES-GCM with RSA-OAEP); use it only for an adapter on eluinstra/ebms-core, which cannot encrypt with AES-GCM";
+
+/**
+ * DK-08: the receiver keeps a MessageId for PersistDuration, the sender may resend until TimeToLive =
+ * RetryInterval x (Retries + 1) (as ebms-core sets it, EbMSMessageFactory.createTimeToLive). A shorter
+ * PersistDuration lets a late resend through as a new message, so it is raised to TimeToLive; an explicit shorter
+ * value is reported as a warning at its field.
+ */
+function atLeastTimeToLive(persistDuration: string, retryInterval: string, retries: number, explicit: boolean, now: Date, warnings: Problem[]): string {
+  const ttl = durationToMs(retryInterval, now) * (retries + 1);
+  if (durationToMs(persistDuration, now) >= ttl) return persistDuration;
+  const raised = formatDuration(Math.ceil(ttl / 1000) * 1000);
+  if (explicit) {
+    warnings.push({
+      path: 'persistDuration', severity: 'warning',
+      message: `${persistDuration} is shorter than TimeToLive ${raised} (RetryInterval ${retryInterval} x (Retries ${retries} + 1)); set to ${raised} so a resent message is still recognised as a duplicate (DK-08)`,
+    });
+  }
+  return raised;
 }
 
 /** Validate the CPA Beheer fields. Returns the checked values, or every problem (never only the first). */
@@ -192,7 +223,18 @@ export function checkCpaBeheerFields(
     return typeof v === 'string' ? v.trim() : '';
   };
   const retryInterval = durationField('retryInterval', defaults.RetryInterval);
-  const persistDuration = durationField('persistDuration', defaults.PersistDuration);
+  let persistDuration = durationField('persistDuration', defaults.PersistDuration);
+  if (problems.length === 0 && typeof profile === 'string' && profile.startsWith('osb-rm')) {
+    persistDuration = atLeastTimeToLive(persistDuration, retryInterval, retries as number, f.persistDuration !== undefined, now, warnings);
+  }
+
+  const encryption = (f.encryption ?? 'digikoppeling') as EncryptionVariant;
+  if (!ENCRYPTION_VARIANTS.includes(encryption)) problems.push({ path: 'encryption', message: `must be one of ${ENCRYPTION_VARIANTS.join(', ')}` });
+  else if (encryption === 'ebms-core') {
+    if (typeof profile === 'string' && !profile.endsWith('-e')) {
+      problems.push({ path: 'encryption', message: 'ebms-core applies only to the encrypted profiles osb-be-e and osb-rm-e' });
+    } else warnings.push({ path: 'encryption', severity: 'warning', message: EBMS_CORE_ENCRYPTION_WARNING });
+  }
 
   if (end) {
     const certs: [string, CertificateInfo | undefined][] = [['server', serverCert], ['client', clientCert]];
@@ -212,7 +254,7 @@ export function checkCpaBeheerFields(
     warnings,
     value: {
       profielnaam, oin, ...(hrn ? { hrn } : {}), start, end, connectietype, endpoint, serverCert, clientCert, signingCert,
-      berichtstroom, profile, syncReplyMode, retries: retries as number, retryInterval, persistDuration,
+      berichtstroom, profile, syncReplyMode, retries: retries as number, retryInterval, persistDuration, encryption,
     },
   };
 }

@@ -6,7 +6,7 @@ import type {
 } from './model.js';
 import { serializeCpa } from './serialize.js';
 import { checkCpaBeheerFields, type CheckedFields, type Connectietype, type CpaBeheerFields } from './generate-input.js';
-import { defaultTemplatesDir, loadBerichtstroomTemplate, loadProfiles, type BerichtstroomTemplate, type DkProfile, type ProfilesFile } from './templates.js';
+import { defaultTemplatesDir, loadBerichtstroomTemplate, loadProfiles, type BerichtstroomTemplate, type DkProfile, type EncryptionVariant, type ProfilesFile } from './templates.js';
 
 /**
  * Generate a Digikoppeling CPA from the CPA Beheer fields (seed 002 §3.3.3) between the hub (knooppunt, data from
@@ -48,6 +48,8 @@ export interface GeneratedCpa {
   party: { partyName: string; oin: string; hrn?: string };
   profile: DkProfile;
   berichtstroom: string;
+  /** XML Encryption variant (meaningful for osb-*-e only). */
+  encryption: EncryptionVariant;
 }
 
 interface PartyData {
@@ -119,7 +121,7 @@ export function generateCpa(fields: CpaBeheerFields, options: GenerateOptions): 
   return {
     cpaId, cpa, xml: serializeCpa(cpa), warnings: checked.warnings,
     party: { partyName: v.profielnaam, oin: v.oin, ...(v.hrn ? { hrn: v.hrn } : {}) },
-    profile: v.profile, berichtstroom: v.berichtstroom,
+    profile: v.profile, berichtstroom: v.berichtstroom, encryption: v.encryption,
   };
 }
 
@@ -198,7 +200,8 @@ function buildDocExchange(id: string, signingCertId: string, v: CheckedFields, p
     NonRepudiationProtocol: { ...sig.NonRepudiationProtocol }, HashFunction: sig.HashFunction,
     SignatureAlgorithm: sig.SignatureAlgorithm.map((value) => ({ value })),
   };
-  const enc = profiles.xmlEncryption;
+  // DK-28 by default; the ebms-core compatible variant (aes256-cbc first, rsa-1_5) only when chosen (issue 18).
+  const enc = v.encryption === 'ebms-core' ? profiles.xmlEncryptionEbmsCore : profiles.xmlEncryption;
   const env = { DigitalEnvelopeProtocol: { ...enc.DigitalEnvelopeProtocol }, EncryptionAlgorithm: enc.EncryptionAlgorithm.map((a) => ({ ...a })) };
   return {
     docExchangeId: id,

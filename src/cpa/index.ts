@@ -4,10 +4,11 @@ export { parseCpa, type ParseOptions } from './parse.js';
 export { serializeCpa, formatDateTime, type SerializeOptions } from './serialize.js';
 export { DEFAULT_MAX_CPA_BYTES } from './xml-reader.js';
 export { generateCpa, makeCpaId, type GenerateOptions, type GeneratedCpa, type HubIdentity } from './generate.js';
-export { checkCpaBeheerFields, OIN_PATTERN, type CpaBeheerFields, type CheckedFields, type Connectietype } from './generate-input.js';
+export { checkCpaBeheerFields, EBMS_CORE_ENCRYPTION_WARNING, OIN_PATTERN, type CpaBeheerFields, type CheckedFields, type Connectietype } from './generate-input.js';
+export { ENCRYPTION_CHOICES, encryptionVariantOf } from './encryption-variant.js';
 export {
-  BERICHTSTROMEN, DK_PROFILES, defaultTemplatesDir, loadBerichtstroomTemplate, loadProfiles,
-  type Berichtstroom, type BerichtstroomTemplate, type DkProfile, type ProfilesFile,
+  BERICHTSTROMEN, DK_PROFILES, ENCRYPTION_VARIANTS, defaultTemplatesDir, loadBerichtstroomTemplate, loadProfiles,
+  type Berichtstroom, type BerichtstroomTemplate, type DkProfile, type EncryptionVariant, type ProfilesFile,
 } from './templates.js';
 export { validateCpa, validateCpaXml, toProblems, type CpaProblem, type CpaProblemCode, type CpaValidationResult, type ValidateOptions } from './validate.js';
 export { isActiveAt, mshSignalChannel, partyByPartyId, resolve, type PartyIdRef, type Resolved, type ResolvedParty, type ResolveMiss, type ResolveQuery } from './resolve.js';

@@ -62,7 +62,8 @@ export interface Resolved {
     timeToLiveMs: number | null;
   };
   signing: { required: boolean; hashFunction: string | null; signatureAlgorithm: string | null; senderSigningCertPem: string | null };
-  encryption: { required: boolean; algorithm: string | null; keyTransportAlgorithm: string | null; receiverEncryptionCertPem: string | null };
+  /** `algorithms`: the receiver's ReceiverDigitalEnvelope EncryptionAlgorithm URIs in CPA order (empty if none). */
+  encryption: { required: boolean; algorithm: string | null; keyTransportAlgorithm: string | null; algorithms: string[]; receiverEncryptionCertPem: string | null };
   tls: { senderClientCertPem: string | null; receiverServerCertPem: string | null };
   /** Status agreed and Start <= at <= End. */
   active: boolean;
@@ -202,6 +203,7 @@ export function resolve(cpa: CollaborationProtocolAgreement, q: ResolveQuery, at
       required: env !== undefined,
       algorithm: envAlgs.find((a) => ENCRYPTION_ALGORITHMS[a]?.kind !== 'key') ?? null,
       keyTransportAlgorithm: env ? (envAlgs.find((a) => ENCRYPTION_ALGORITHMS[a]?.kind === 'key') ?? 'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p') : null,
+      algorithms: envAlgs,
       receiverEncryptionCertPem: env ? certPem(receiver, env.EncryptionCertificateRef) : null,
     },
     tls: {

@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import type { CpaRecord, CpaStatus, Store } from '../store/store.js';
 import { generateCpa, type GeneratedCpa, type HubIdentity } from './generate.js';
 import type { CpaBeheerFields } from './generate-input.js';
+import { ENCRYPTION_CHOICES } from './encryption-variant.js';
 import { canTransition, effectiveStatus, expiryWarnings, type ExpiryWarning } from './lifecycle.js';
 import type { CollaborationProtocolAgreement, PartyInfo } from './model.js';
 import { parseCpa } from './parse.js';
@@ -55,6 +56,14 @@ export class CpaService {
     return this.#o.audit ?? noAudit;
   }
 
+  /**
+   * The choice of XML Encryption for osb-be-e/osb-rm-e (CpaBeheerFields.encryption), for the CPA Beheer form:
+   * value, description and the warning to show with it (issue 18).
+   */
+  encryptionChoices(): typeof ENCRYPTION_CHOICES {
+    return ENCRYPTION_CHOICES;
+  }
+
   async generate(fields: CpaBeheerFields, opts: { organisationId?: string; now?: Date; actor?: Actor } = {}): Promise<GeneratedCpa & { record: CpaRecord }> {
     const gen = generateCpa(fields, { hub: this.#o.hub, ...(opts.now ? { now: opts.now } : {}), ...(this.#o.templatesDir ? { templatesDir: this.#o.templatesDir } : {}) });
     const now = (opts.now ?? new Date()).toISOString();
@@ -64,7 +73,7 @@ export class CpaService {
       berichtstroom: gen.berichtstroom, profile: gen.profile, connectietype: fields.connectietype,
       startAt: gen.cpa.Start.toISOString(), endAt: gen.cpa.End.toISOString(), createdAt: now, updatedAt: now, activatedAt: null,
     };
-    await this.#o.store.cpas.insert(record, { at: now, event: 'gegenereerd', detail: `profile ${gen.profile}, ${fields.connectietype}` });
+    await this.#o.store.cpas.insert(record, { at: now, event: 'gegenereerd', detail: `profile ${gen.profile}, ${fields.connectietype}${gen.profile.endsWith('-e') ? `, encryption ${gen.encryption}` : ''}` });
     this.#audit.record(opts.actor ?? SYSTEM, 'cpa.generate', gen.cpaId, { partyOin: gen.party.oin, profile: gen.profile, organisationId: record.organisationId });
     return { ...gen, record };
   }

@@ -17,6 +17,13 @@ export type Berichtstroom = (typeof BERICHTSTROMEN)[number];
 export const DK_PROFILES = ['osb-be', 'osb-rm', 'osb-be-s', 'osb-rm-s', 'osb-be-e', 'osb-rm-e'] as const;
 export type DkProfile = (typeof DK_PROFILES)[number];
 
+/**
+ * XML Encryption variant of an encrypted profile (osb-*-e): `digikoppeling` = DK-28 (AES-256-GCM, RSA-OAEP), the
+ * default; `ebms-core` = what eluinstra/ebms-core can send (aes256-cbc first, RSA-1_5 key transport; issue 18).
+ */
+export const ENCRYPTION_VARIANTS = ['digikoppeling', 'ebms-core'] as const;
+export type EncryptionVariant = (typeof ENCRYPTION_VARIANTS)[number];
+
 /** XML NCName-safe names (they become parts of CPA ID attributes). */
 const ncName = z.string().regex(/^[A-Za-z_][\w.-]*$/, 'must be an XML NCName (letters, digits, _ . -)');
 const noSpace = z.string().min(1).regex(/^\S+$/, 'must not contain white space (DK-21)');
@@ -59,6 +66,8 @@ export type ProfileTemplate = z.infer<typeof profileSchema>;
 const profilesFile = z.object({
   xmlSignature: z.object({ NonRepudiationProtocol: protocol, HashFunction: z.string().min(1), SignatureAlgorithm: z.array(z.string().min(1)).min(1) }),
   xmlEncryption: z.object({ DigitalEnvelopeProtocol: protocol, EncryptionAlgorithm: z.array(algorithm).min(1) }),
+  /** The ebms-core compatible encryption variant (issue 18): aes256-cbc first, RSA-1_5 key transport. */
+  xmlEncryptionEbmsCore: z.object({ $comment: z.string().optional(), DigitalEnvelopeProtocol: protocol, EncryptionAlgorithm: z.array(algorithm).min(1) }),
   profiles: z.object(Object.fromEntries(DK_PROFILES.map((p) => [p, profileSchema])) as Record<DkProfile, typeof profileSchema>),
   defaults: z.object({
     profile: z.enum(DK_PROFILES), Retries: z.number().int().min(0), RetryInterval: duration, PersistDuration: duration,

@@ -1,5 +1,6 @@
 import { GatewayError } from '../errors.js';
 import { ACTOR_NEXT_MSH, ACTOR_TO_PARTY_MSH, type CollaborationProtocolAgreement, type ParseIssue, type PartyInfo } from './model.js';
+import { durationToMs, formatDuration } from './duration.js';
 import { parseCpa, type ParseOptions } from './parse.js';
 import { formatDateTime } from './serialize.js';
 import { checkCertificates, checkDocExchanges, checkTransports } from './validate-security.js';
@@ -52,6 +53,7 @@ export function validateCpa(cpa: CollaborationProtocolAgreement, options: Valida
     checkRoles(p, base, add);
     checkRefs(cpa, p, i, base, add);
     checkChannels(p, base, add);
+    checkPersistDuration(p, base, now, add);
     checkTransports(p, base, add);
     checkDocExchanges(p, base, options, add);
     checkCertificates(cpa, p, base, now, add);
@@ -200,6 +202,39 @@ function checkChannels(p: PartyInfo, base: string, add: (p: CpaProblem) => void)
     } else if (m.ackRequested === 'never') {
       if (m.syncReplyMode !== 'none') add({ code: 'MESSAGING', severity: 'error', location: `${loc}/@syncReplyMode`, message: 'syncReplyMode must be none for best effort (ackRequested never, DK-06)' });
       if (m.duplicateElimination === 'always') add({ code: 'MESSAGING', severity: 'warning', location: `${loc}/@duplicateElimination`, message: 'duplicateElimination always with ackRequested never: best effort does not eliminate duplicates (DK-07)' });
+    }
+  });
+}
+
+/**
+ * DK-08: PersistDuration (how long the receiver remembers a MessageId; ebms-core CPAUtils.getPersistTime) must be
+ * at least TimeToLive = RetryInterval x (Retries + 1) (how long the sender may resend; ebms-core
+ * EbMSMessageFactory.createTimeToLive), else a late resend is taken for a new message and delivered twice.
+ */
+function checkPersistDuration(p: PartyInfo, base: string, now: Date, add: (p: CpaProblem) => void): void {
+  const ms = (text: string | undefined): number | null => {
+    if (text === undefined) return null;
+    try {
+      return durationToMs(text, now);
+    } catch {
+      return null; // an invalid duration is reported by the parser
+    }
+  };
+  p.DocExchange.forEach((d, j) => {
+    const bindings = [['ebXMLSenderBinding', d.ebXMLSenderBinding], ['ebXMLReceiverBinding', d.ebXMLReceiverBinding]] as const;
+    const rm = d.ebXMLSenderBinding?.ReliableMessaging ?? d.ebXMLReceiverBinding?.ReliableMessaging;
+    for (const [name, b] of bindings) {
+      const r = b?.ReliableMessaging ?? rm;
+      const interval = ms(r?.RetryInterval);
+      const persist = ms(b?.PersistDuration);
+      if (!r || interval === null || persist === null) continue;
+      const ttl = interval * ((r.Retries ?? 0) + 1);
+      if (persist < ttl) {
+        add({
+          code: 'RELIABILITY', severity: 'warning', location: `${base}/DocExchange[${j + 1}]/${name}/PersistDuration`,
+          message: `PersistDuration ${b!.PersistDuration} is shorter than TimeToLive ${formatDuration(ttl)} (RetryInterval ${r.RetryInterval} x (Retries ${r.Retries ?? 0} + 1)): a message resent after PersistDuration is not recognised as a duplicate (DK-08)`,
+        });
+      }
     }
   });
 }

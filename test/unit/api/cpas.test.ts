@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { createApiApp } from '../../../src/api/app.js';
 import { generateCpa } from '../../../src/cpa/generate.js';
+import { EBMS_CORE_ENCRYPTION_WARNING } from '../../../src/cpa/generate-input.js';
 import { hubIdentityFromConfig } from '../../../src/cpa/hub-identity.js';
 import { CpaService } from '../../../src/cpa/service.js';
 import { validateCpaXml } from '../../../src/cpa/validate.js';
@@ -48,6 +49,21 @@ describe('REST API: CPA Beheer', () => {
     expect(r.body).toEqual({ cpaId: expect.stringMatching(new RegExp(`^GGK-OntvangAsynchroon-0210_00000099000000000001_${AMSTERDAM_OIN}_[0-9a-f-]{36}$`)), status: 'gegenereerd', download: `/api/cpas/${r.body.cpaId}/xml`, warnings: [] });
     expect(r.headers.location).toBe(`/api/cpas/${r.body.cpaId}`);
     expect((await ctx.store.cpas.get(r.body.cpaId))!.organisationId).toBe('gemeente:0363');
+  });
+
+  test('encryption ebms-core (issue 18): 201 with the weaker-than-DK-28 warning; the detail shows the variant', async () => {
+    const r = await create(amsterdam, adapterFields({ profile: 'osb-rm-e', encryption: 'ebms-core', retries: 2, retryInterval: 'PT1H', persistDuration: 'PT1H' }));
+    expect(r.status).toBe(201);
+    expect(r.body.warnings).toEqual([
+      { path: 'persistDuration', severity: 'warning', message: 'PT1H is shorter than TimeToLive PT3H (RetryInterval PT1H x (Retries 2 + 1)); set to PT3H so a resent message is still recognised as a duplicate (DK-08)' },
+      { path: 'encryption', severity: 'warning', message: EBMS_CORE_ENCRYPTION_WARNING },
+    ]);
+    const d = await request(app).get(`/api/cpas/${r.body.cpaId}`).set(auth(amsterdam));
+    expect(d.body.profile).toMatchObject({ name: 'osb-rm-e', encrypted: true, encryption: 'ebms-core', persistDuration: 'PT3H' });
+    expect(d.body.events[0].detail).toBe('profile osb-rm-e, diginetwerk, encryption ebms-core');
+    const bad = await create(amsterdam, adapterFields({ profile: 'osb-rm-s', encryption: 'ebms-core' }));
+    expect(bad.status).toBe(400);
+    expect(bad.body.problems).toEqual([{ path: 'encryption', message: 'ebms-core applies only to the encrypted profiles osb-be-e and osb-rm-e' }]);
   });
 
   test('an organisation may not generate for an OIN (or HRN) it is not authorised for: 403', async () => {
@@ -165,7 +181,7 @@ describe('REST API: CPA Beheer', () => {
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ cpaId, status: 'gegenereerd', source: 'generated', partyOin: AMSTERDAM_OIN, profielnaam: 'Gemeente Amsterdam iJw', warnings: [] });
     expect(r.body.xml).toBeUndefined();
-    expect(r.body.profile).toEqual({ name: 'osb-rm-s', berichtstroom: 'ijw', connectietype: 'diginetwerk', syncReplyMode: 'none', ackRequested: 'always', ackSignatureRequested: 'always', duplicateElimination: 'always', actor: 'urn:oasis:names:tc:ebxml-msg:actor:toPartyMSH', retries: 5, retryInterval: 'PT1H', persistDuration: 'P1D', signed: true, encrypted: false });
+    expect(r.body.profile).toEqual({ name: 'osb-rm-s', berichtstroom: 'ijw', connectietype: 'diginetwerk', syncReplyMode: 'none', ackRequested: 'always', ackSignatureRequested: 'always', duplicateElimination: 'always', actor: 'urn:oasis:names:tc:ebxml-msg:actor:toPartyMSH', retries: 5, retryInterval: 'PT1H', persistDuration: 'P1D', signed: true, encrypted: false, encryption: null });
     expect(r.body.parties.map((p: { partyName: string; partyIds: unknown; role: string; endpoint: string }) => [p.partyName, p.partyIds, p.role, p.endpoint])).toEqual([
       ['Test hub', [{ value: '00000099000000000001', type: 'urn:osb:oin' }], 'Knooppunt', 'https://localhost:8443/ebms'],
       ['Gemeente Amsterdam iJw', [{ value: AMSTERDAM_OIN, type: 'urn:osb:oin' }], 'Deelnemer', 'https://localhost:8443/ebms'],

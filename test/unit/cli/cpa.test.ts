@@ -9,6 +9,7 @@ import {
 } from '../../../src/cli/cpa.js';
 import { withStore } from '../../../src/cli/common.js';
 import { generateCpa } from '../../../src/cpa/generate.js';
+import { EBMS_CORE_ENCRYPTION_WARNING } from '../../../src/cpa/generate-input.js';
 import { validateCpaXml } from '../../../src/cpa/validate.js';
 import { packageRoot } from '../../../src/paths.js';
 import { issueCertificate } from '../../../src/pki/dev-pki.js';
@@ -137,6 +138,30 @@ describe('knooppunt cpa generate', () => {
 });
 
 describe('knooppunt cpa validate', () => {
+  test('--encryption ebms-core: the CPA lists aes256-cbc first; warnings for it and for a raised --persist-duration on stderr', async () => {
+    const config = writeTestConfig(testConfigObject());
+    const io = capture();
+    expect(await runCpaGenerate(generateOpts(config, { profile: 'osb-rm-e', encryption: 'ebms-core', persistDuration: 'P1D' }), io)).toBe(0);
+    expect(io.stderr).toEqual([
+      'warning --persist-duration: P1D is shorter than TimeToLive P1DT3H (RetryInterval PT3H x (Retries 8 + 1)); set to P1DT3H so a resent message is still recognised as a duplicate (DK-08)',
+      `warning --encryption: ${EBMS_CORE_ENCRYPTION_WARNING}`,
+    ]);
+    const cpa = validateCpaXml(io.stdout[0]!).cpa!;
+    expect(cpa.PartyInfo[0]!.DocExchange[0]!.ebXMLReceiverBinding!.ReceiverDigitalEnvelope!.EncryptionAlgorithm[0]!.value).toBe('http://www.w3.org/2001/04/xmlenc#aes256-cbc');
+    const bad = capture();
+    expect(await runCpaGenerate(generateOpts(config, { encryption: 'cbc' }), bad)).toBe(1);
+    expect(bad.stderr).toEqual(['CPA Beheer input is invalid: 1 problem', '  --encryption: must be one of digikoppeling, ebms-core']);
+  });
+
+  test('cpa validate warns where PersistDuration is shorter than TimeToLive (DK-08)', async () => {
+    const short = join(dir, 'short-persist.xml');
+    writeFileSync(short, generateCpa(adapterFields(), { hub: hubIdentity() }).xml.replaceAll('P1DT3H</tns:PersistDuration>', 'PT2H</tns:PersistDuration>'));
+    const io = capture();
+    expect(await runCpaValidate([short], {}, io)).toBe(0);
+    expect(io.stdout[0]).toBe(`${short}: valid (0 errors, 4 warnings)`);
+    expect(io.stdout[1]).toBe('warning /CollaborationProtocolAgreement/PartyInfo[1]/DocExchange[1]/ebXMLSenderBinding/PersistDuration: PersistDuration PT2H is shorter than TimeToLive P1DT3H (RetryInterval PT3H x (Retries 8 + 1)): a message resent after PersistDuration is not recognised as a duplicate (DK-08)');
+  });
+
   test('a CPA with several defects: every problem with its location, exit 1', async () => {
     const io = capture();
     expect(await runCpaValidate([BROKEN], {}, io)).toBe(1);

@@ -34,7 +34,8 @@ describe('resolve (CPA decision rules, b.8)', () => {
     expect(r.canReceive.ThisPartyActionBinding.id).toBe('Knooppunt_CanReceive_envelopHeenbericht-ggk_Di01');
     expect([r.ackRequested, r.ackSignatureRequested, r.duplicateElimination, r.syncReplyMode, r.actor])
       .toEqual([true, true, true, 'none', 'urn:oasis:names:tc:ebxml-msg:actor:toPartyMSH']);
-    expect(r.reliability).toEqual({ retries: 8, retryIntervalMs: 3 * 3600_000, persistDurationMs: 86_400_000, timeToLiveMs: 27 * 3600_000 });
+    // DK-08: the generator raised the default PersistDuration P1D to TimeToLive (27 h).
+    expect(r.reliability).toEqual({ retries: 8, retryIntervalMs: 3 * 3600_000, persistDurationMs: 27 * 3600_000, timeToLiveMs: 27 * 3600_000 });
     expect(r.signing).toEqual({
       required: true, hashFunction: 'http://www.w3.org/2001/04/xmlenc#sha256',
       signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256', senderSigningCertPem: pem('gemeente-0363', 'client'),
@@ -42,6 +43,7 @@ describe('resolve (CPA decision rules, b.8)', () => {
     expect(r.encryption).toEqual({
       required: true, algorithm: 'http://www.w3.org/2009/xmlenc11#aes256-gcm',
       keyTransportAlgorithm: 'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p', receiverEncryptionCertPem: pem('hub', 'signing'),
+      algorithms: ['http://www.w3.org/2009/xmlenc11#aes256-gcm', 'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p'],
     });
     expect(r.tls).toEqual({ senderClientCertPem: pem('gemeente-0363', 'client'), receiverServerCertPem: pem('hub', 'server') });
     expect(r.active).toBe(true);
@@ -51,7 +53,7 @@ describe('resolve (CPA decision rules, b.8)', () => {
     const r = ok(resolve(cpaFor('osb-rm-s', { connectietype: 'internet' }), { fromPartyId: HUB, service: SERVICE, action: 'Fo01Bericht' }));
     expect(r.endpointUri).toBe('https://localhost:8443/ebms');
     expect(r.signing.senderSigningCertPem).toBe(pem('hub', 'signing'));
-    expect(r.encryption).toEqual({ required: false, algorithm: null, keyTransportAlgorithm: null, receiverEncryptionCertPem: null });
+    expect(r.encryption).toEqual({ required: false, algorithm: null, keyTransportAlgorithm: null, algorithms: [], receiverEncryptionCertPem: null });
   });
 
   test('a separate adapter signing certificate is used for signing and encryption', () => {

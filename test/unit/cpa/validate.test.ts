@@ -78,7 +78,7 @@ describe('validateCpa', () => {
     const xml = serializeCpa(generateCpa(adapterFields(), { hub: hubIdentity() }).cpa)
       .replace(/<tns:Status tns:value="agreed"\/>/, '')
       .replace('tns:ackRequested="always"', 'tns:ackRequested="sometimes"')
-      .replace('<tns:PersistDuration>P1D</tns:PersistDuration>', '<tns:PersistDuration>1 day</tns:PersistDuration><tns:Extra/>');
+      .replace('<tns:PersistDuration>P1DT3H</tns:PersistDuration>', '<tns:PersistDuration>1 day</tns:PersistDuration><tns:Extra/>');
     const r = validateCpaXml(xml);
     expect(rows(r).slice(0, 4)).toEqual([
       ['STRUCTURE', 'error', '/CollaborationProtocolAgreement', 'required element Status is missing'],
