@@ -46,7 +46,7 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'dataDir', type: 'string', default: 'data', isPath: true, doc: 'Folder for data files (mailbox, Ketendata drops, uploads).' },
   { path: 'schemaDir', type: 'string', default: '', isPath: true, doc: 'Optional folder with official XSDs for extra validation; empty = built-in TypeScript definitions only.' },
   { path: 'legacy.sha1', type: 'boolean', default: false, doc: 'Accept CPAs and signatures with SHA-1 (xmldsig#sha1, rsa-sha1), e.g. the Compliance Voorziening: a warning instead of an error (DK-27 asks SHA-2).' },
-  { path: 'legacy.rsa15', type: 'boolean', default: false, doc: 'Decrypt parts whose key is wrapped with rsa-1_5 or encrypted with 3DES (ebms-core defaults; DK-28 asks RSA-OAEP/AES). Never used for sending.' },
+  { path: 'legacy.rsa15', type: 'boolean', default: false, doc: 'Decrypt parts whose key is wrapped with rsa-1_5 or encrypted with 3DES, on every CPA (DK-28 asks RSA-OAEP/AES). For an adapter on eluinstra/ebms-core prefer one CPA with `cpa generate --encryption ebms-core`, which accepts rsa-1_5 for that CPA only. Never used for sending.' },
   { path: 'log.level', type: 'enum', default: 'info', doc: 'Log level: fatal, error, warn, info, debug, trace or silent.' },
   { path: 'metrics.requireToken', type: 'boolean', default: false, doc: 'When true, /metrics needs an API token of the hub operator.' },
   { path: 'limits.ebmsMaxBytes', type: 'number', default: 30 * MB, doc: 'Largest ebMS request body accepted; larger requests get HTTP 413 before any parsing.' },
