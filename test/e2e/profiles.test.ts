@@ -17,8 +17,11 @@ e2e('e2e: the six Digikoppeling profiles', () => {
   }, 60_000);
   afterAll(async () => { await hub?.kill(); await adapter?.kill(); });
 
-  test.each(['osb-be', 'osb-rm', 'osb-be-s', 'osb-rm-s', 'osb-be-e', 'osb-rm-e'])('%s: an XML part and a binary part arrive byte for byte, both directions', async (profile) => {
-    const { cpaId } = await link(hub, adapter, { profile, syncReplyMode: 'none', retryInterval: 'PT1S', retries: 3 });
+  test.each([
+    ['osb-be', 'digikoppeling'], ['osb-rm', 'digikoppeling'], ['osb-be-s', 'digikoppeling'], ['osb-rm-s', 'digikoppeling'], ['osb-be-e', 'digikoppeling'], ['osb-rm-e', 'digikoppeling'],
+    ['osb-rm-e', 'ebms-core'], // issue 18: aes256-cbc + RSA-1_5, accepted for this CPA only (no legacy.rsa15)
+  ])('%s (encryption %s): an XML part and a binary part arrive byte for byte, both directions', async (profile, encryption) => {
+    const { cpaId } = await link(hub, adapter, { profile, syncReplyMode: 'none', retryInterval: 'PT1S', retries: 3, ...(profile.endsWith('-e') ? { encryption } : {}) });
     const xml = Buffer.from('<Bericht xmlns="urn:test">é ü — 𝄞</Bericht>', 'utf8');
     const bin = randomBytes(3000);
     for (const [from, to] of [[adapter, hub], [hub, adapter]] as const) {
@@ -34,6 +37,10 @@ e2e('e2e: the six Digikoppeling profiles', () => {
       const raw = (await to.api('GET', `/api/messages/${encodeURIComponent(r.body.messageId)}/raw`)).text;
       expect(raw.includes('<ds:Signature') || raw.includes(':Signature ')).toBe(profile.includes('-s') || profile.includes('-e'));
       expect(raw.includes('EncryptedData')).toBe(profile.endsWith('-e'));
+      if (profile.endsWith('-e')) {
+        const methods = [...raw.matchAll(/EncryptionMethod Algorithm="([^"]+)"/g)].map((m) => m[1]!.replace(/^.*#/, ''));
+        expect(methods.slice(0, 2)).toEqual(encryption === 'ebms-core' ? ['aes256-cbc', 'rsa-1_5'] : ['aes256-gcm', 'rsa-oaep-mgf1p']);
+      }
     }
   });
 });
