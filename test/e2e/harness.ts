@@ -92,10 +92,19 @@ export async function createNode(name: string, party: string, mode: 'hub' | 'ada
       node.proc = null;
     },
     async api(method, path, body, type = 'application/json') {
-      const r = await fetch(`${node.portal}${path}`, {
+      const call = () => fetch(`${node.portal}${path}`, {
         method, headers: { authorization: `Bearer ${node.token}`, ...(body !== undefined ? { 'content-type': type } : {}) },
         ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
       });
+      let r: Response;
+      try {
+        r = await call();
+      } catch (e) {
+        // A pooled keep-alive connection the server closed while this process was blocked (spawnSync of the CLI
+        // starting the other node) fails with "other side closed" before the request is read: send it once more.
+        if ((e as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw e;
+        r = await call();
+      }
       const text = await r.text();
       let parsed: unknown = text;
       try { parsed = JSON.parse(text); } catch { /* not JSON */ }
