@@ -19,6 +19,7 @@ import { mshPingRun, prepareMessages, preparePings, receiverRun, setupMsh, slice
 import { run as cpaMicro } from './micro/cpa.js';
 import { run as istandaardenMicro } from './micro/istandaarden.js';
 import { run as securityMicro } from './micro/security.js';
+import { run as xmlDepthMicro } from './micro/xml-depth.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'micro,msh,hub').split(',').map((x) => x.trim()));
@@ -54,12 +55,12 @@ async function main(): Promise<void> {
   results['run.quick'] = QUICK ? 1 : 0;
 
   // 1. Micro benchmarks first, while nothing else runs.
-  if (ONLY.has('micro')) log('micro: security, cpa, istandaarden');
-  for (const [group, fn] of ONLY.has('micro') ? [['security', securityMicro], ['cpa', cpaMicro], ['istandaarden', istandaardenMicro]] as const : []) {
+  if (ONLY.has('micro')) log('micro: security, cpa, istandaarden, xml-depth');
+  for (const [group, fn] of ONLY.has('micro') ? [['security', securityMicro], ['cpa', cpaMicro], ['istandaarden', istandaardenMicro], ['xml-depth', xmlDepthMicro]] as const : []) {
     const r = await fn();
     for (const [k, v] of Object.entries(r)) {
       results[k] = v;
-      rows.push({ name: k, value: k.endsWith('bytes') ? String(v) : `${f(v, 3)} ms`, note: `micro (${group})` });
+      rows.push({ name: k, value: k.endsWith('bytes') ? String(v) : k.endsWith('ratio') ? `${f(v, 2)}×` : `${f(v, 3)} ms`, note: `micro (${group})` });
     }
   }
 

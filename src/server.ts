@@ -9,6 +9,7 @@ import { MailboxService } from './routing/mailbox.js';
 import { RoutingTableService } from './routing/routes.js';
 import type { ApiContext } from './api/context.js';
 import type { LoadedConfig } from './config/schema.js';
+import { setXmlLimits } from './xml-limits.js';
 import { hubIdentityFromConfig } from './cpa/hub-identity.js';
 import { CpaService } from './cpa/service.js';
 import { createMsh, ebmsPaths } from './ebms/msh/factory.js';
@@ -58,6 +59,7 @@ export interface StartOptions {
 
 export async function startKnooppunt(config: LoadedConfig, opts: StartOptions = {}): Promise<Knooppunt> {
   const logger = opts.logger ?? createLogger(config.log.level);
+  setXmlLimits(config.limits.xml);
   const metrics = new Metrics();
   const store = await openStore(config);
   const audit = auditLog(logger);

@@ -53,6 +53,11 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'limits.ebmsMaxHeaderValueChars', type: 'number', default: 1024, doc: 'Longest ebMS header value (MessageId, ConversationId, CPAId, PartyId, …) accepted; a longer one is refused with a SOAP Fault naming its location.' },
   { path: 'limits.ebmsMaxMimeParts', type: 'number', default: 100, doc: 'Most MIME parts in one ebMS message (SOAP part included); more is refused with a SOAP Fault.' },
   { path: 'limits.apiMaxBytes', type: 'number', default: 30 * MB, doc: 'Largest REST API request body (JSON with base64 payloads).' },
+  { path: 'limits.xml.maxDepth', type: 'number', default: 256, doc: 'Deepest element nesting any XML reader accepts (ebMS envelope, StUF envelope, iWmo/iJw payload, CPA); a real iJw message is < 20 deep. Deeper input is refused while it is read: SOAP Fault (envelope), Fo01 RIN001/StUF055 (hub), invalid CPA.' },
+  { path: 'limits.xml.maxElements', type: 'number', default: 1_000_000, doc: 'Most elements in one XML document (same readers and refusals as limits.xml.maxDepth).' },
+  { path: 'limits.xml.maxAttributes', type: 'number', default: 256, doc: 'Most attributes (namespace declarations included) on one XML element.' },
+  { path: 'limits.xml.maxNameLength', type: 'number', default: 1024, doc: 'Longest XML element or attribute name, in characters.' },
+  { path: 'limits.xml.maxAttributeValueLength', type: 'number', default: 65_536, doc: 'Longest XML attribute value, in characters.' },
 ];
 
 export const ENV_PREFIX = 'KNOOPPUNT_';

@@ -45,6 +45,14 @@ export const configSchema = z.strictObject({
     ebmsMaxHeaderValueChars: z.number().int().min(256),
     ebmsMaxMimeParts: z.number().int().min(1),
     apiMaxBytes: z.number().int().positive(),
+    // src/xml-limits.ts: applied by every XML reader while it reads (issue 9).
+    xml: z.strictObject({
+      maxDepth: z.number().int().positive(),
+      maxElements: z.number().int().positive(),
+      maxAttributes: z.number().int().positive(),
+      maxNameLength: z.number().int().positive(),
+      maxAttributeValueLength: z.number().int().positive(),
+    }),
   }),
 });
 

@@ -1,5 +1,6 @@
 import { DOMParser } from '@xmldom/xmldom';
 import { GatewayError } from '../errors.js';
+import { XmlLimitError, checkXmlLimits } from '../xml-limits.js';
 import { CPPA_NS, type ParseIssue } from './model.js';
 
 /**
@@ -20,6 +21,14 @@ export function parseXmlDocument(xml: string, maxBytes = DEFAULT_MAX_CPA_BYTES):
   if (/<!DOCTYPE/i.test(xml)) {
     throw new GatewayError('ERR_CPA_INVALID', 'CPA contains a DOCTYPE declaration; DTDs are never processed', {
       problems: [{ path: '/', message: 'DOCTYPE declarations are not allowed', severity: 'error' }],
+    });
+  }
+  try {
+    checkXmlLimits(xml);
+  } catch (e) {
+    if (!(e instanceof XmlLimitError)) throw e;
+    throw new GatewayError('ERR_CPA_INVALID', `CPA refused: ${e.message}`, {
+      problems: [{ path: '/', message: e.message, severity: 'error' }],
     });
   }
   const errors: string[] = [];

@@ -6,7 +6,7 @@
 export const MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
 
 /** Why a payload could not be read as XML at all. */
-export type InputRule = 'size' | 'encoding' | 'doctype' | 'wellformed';
+export type InputRule = 'size' | 'encoding' | 'doctype' | 'wellformed' | 'limit';
 
 export class PayloadReadError extends Error {
   readonly rule: InputRule;

@@ -4,8 +4,11 @@
  * sticky regular expressions. Everything it does not need is refused rather than half-supported: any DOCTYPE
  * (no DTD, hence no entities beyond the five predefined ones), a non-UTF-8 encoding declaration.
  * Well-formedness (XML 1.0 5th ed. §2) and Namespaces in XML 1.0 are enforced; the test suite checks it against
- * saxes and xmllint on malformed input.
+ * saxes and xmllint on malformed input. The structural limits of src/xml-limits.ts (depth, element and attribute
+ * counts, name and attribute value lengths) are applied while scanning; a hit is PayloadReadError rule `limit`.
+ * Linear in the input: namespace lookups are O(1) (one stack of URIs per prefix), whatever the nesting.
  */
+import { XmlLimitCounter, XmlLimitError } from '../xml-limits.js';
 import { PayloadReadError } from './xml-input.js';
 
 export interface ScanAttribute { name: string; prefix: string; local: string; uri: string; value: string }
@@ -59,21 +62,34 @@ function decode(s: string, at: number): string {
   });
 }
 
-interface OpenElement { qname: string; nsMark: number }
+/** `declared`: the prefixes this element bound (popped from `ns` when it closes). */
+interface OpenElement { qname: string; declared: string[] | null }
 
 /** Scan a whole document, calling `h` for every element and text run; throws PayloadReadError. */
 export function scanXml(input: string, h: ScanHandler): void {
+  try {
+    scan(input, h);
+  } catch (e) {
+    if (e instanceof XmlLimitError) throw new PayloadReadError('limit', e.message);
+    throw e;
+  }
+}
+
+function scan(input: string, h: ScanHandler): void {
   let xml = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   if (xml.includes('\r')) xml = xml.replace(/\r\n?/g, '\n'); // §2.11 end-of-line handling
   const bad = BAD_CHAR.exec(xml);
   if (bad) fail(`illegal XML character U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`, bad.index);
-  const ns: Array<[string, string]> = [['xml', XML_NS]];
+  const ns = new Map<string, string[]>([['xml', [XML_NS]]]);
+  const unbind = (declared: string[] | null): void => { if (declared) for (const p of declared) ns.get(p)!.pop(); };
+  const limits = new XmlLimitCounter();
   const stack: OpenElement[] = [];
   let rootDone = false;
   let pos = 0;
 
   const lookup = (prefix: string, at: number): string => {
-    for (let i = ns.length - 1; i >= 0; i--) if (ns[i]![0] === prefix) return ns[i]![1];
+    const uris = ns.get(prefix);
+    if (uris && uris.length > 0) return uris[uris.length - 1]!;
     if (prefix === '') return '';
     return fail(`namespace prefix ${prefix} is not declared`, at);
   };
@@ -108,7 +124,7 @@ export function scanXml(input: string, h: ScanHandler): void {
       if (!m) fail('malformed end tag', lt);
       const top = stack.pop();
       if (!top || top.qname !== m[1]) fail(`end tag </${m[1]}> does not match <${top?.qname ?? ''}>`, lt);
-      ns.length = top.nsMark;
+      unbind(top.declared);
       h.close();
       if (stack.length === 0) rootDone = true;
       pos = lt + m[0].length;
@@ -134,11 +150,14 @@ export function scanXml(input: string, h: ScanHandler): void {
       if (close < 0) fail('unterminated processing instruction', lt);
       pos = close + 2;
     } else {
+      // Depth and element count before the (regex) tag scan: a bomb fails at its first element too many.
+      limits.element(elementName(xml, lt), stack.length + 1);
       START_TAG.lastIndex = lt;
       const m = START_TAG.exec(xml);
       if (!m) fail('malformed start tag', lt);
       if (rootDone) fail('only one root element is allowed', lt);
-      const nsMark = ns.length;
+      let declared: string[] | null = null;
+      let count = 0;
       const pending: Array<[string, string, string]> = []; // qname, prefix, value of ordinary attributes
       const seen = new Set<string>();
       if (m[2]) {
@@ -146,6 +165,7 @@ export function scanXml(input: string, h: ScanHandler): void {
         ATTRIBUTE.lastIndex = 0;
         for (let a = ATTRIBUTE.exec(list); a; a = ATTRIBUTE.exec(list)) {
           const name = a[1]!;
+          limits.attribute(m[1]!, ++count, name, (a[2] ?? a[3]!).length);
           if (seen.has(name)) fail(`duplicate attribute ${name}`, lt);
           seen.add(name);
           const value = decode((a[2] ?? a[3]!).replace(/[\t\n]/g, ' '), lt);
@@ -153,7 +173,10 @@ export function scanXml(input: string, h: ScanHandler): void {
             const prefix = name === 'xmlns' ? '' : name.slice(6);
             if (prefix === 'xmlns' || (prefix === 'xml') !== (value === XML_NS) || value === XMLNS_NS) fail(`illegal namespace declaration ${name}`, lt);
             if (prefix !== '' && value === '') fail(`namespace prefix ${prefix} may not be undeclared`, lt);
-            ns.push([prefix, value]);
+            let uris = ns.get(prefix);
+            if (!uris) ns.set(prefix, (uris = []));
+            uris.push(value);
+            (declared ??= []).push(prefix);
           } else pending.push([name, name.includes(':') ? name.slice(0, name.indexOf(':')) : '', value]);
           if (ATTRIBUTE.lastIndex === list.length) break;
         }
@@ -173,13 +196,22 @@ export function scanXml(input: string, h: ScanHandler): void {
       }
       h.open(uri, colon >= 0 ? qname.slice(colon + 1) : qname, attributes, qname);
       if (m[3] === '/') {
-        ns.length = nsMark;
+        unbind(declared);
         h.close();
         if (stack.length === 0) rootDone = true;
-      } else stack.push({ qname, nsMark });
+      } else stack.push({ qname, declared });
       pos = lt + m[0].length;
     }
   }
   if (stack.length > 0) fail(`element <${stack[stack.length - 1]!.qname}> is not closed`, xml.length);
   if (!rootDone) fail('the document has no root element', 0);
+}
+
+const NAME_END = /[ \t\n/>]/g;
+
+/** The element name at `<` position `lt`, up to the first blank, `/` or `>` (for the limits, before the tag scan). */
+function elementName(xml: string, lt: number): string {
+  NAME_END.lastIndex = lt + 1;
+  const end = NAME_END.exec(xml)?.index ?? xml.length;
+  return xml.slice(lt + 1, end);
 }

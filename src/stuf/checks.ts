@@ -10,6 +10,7 @@ import { functieDefinitie } from './functies.js';
 import { DU01_ELEMENT, MAX_ENVELOPE_BYTES, UUID_V4_PATTERN, berichtcodeOfElement } from './model.js';
 import type { GgkEnvelop } from './model.js';
 import { decodeXmlBestand } from './parse.js';
+import { XmlLimitCounter } from '../xml-limits.js';
 
 export function isUuidV4(value: string): boolean {
   return UUID_V4_PATTERN.test(value);
@@ -90,6 +91,9 @@ export function checkOneMessage(envelop: GgkEnvelop): StufError | undefined {
   const parser = new SaxesParser();
   parser.on('error', () => undefined);
   parser.on('doctype', () => { doctype = true; });
+  // The XML limits stop a bomb early (the payload validator then reports the limit as StUF055).
+  const limits = new XmlLimitCounter();
+  parser.on('opentagstart', (tag) => { limits.element(tag.name, depth + 1); });
   parser.on('opentag', (tag) => { if (depth === 0) roots += 1; if (!tag.isSelfClosing) depth += 1; });
   parser.on('closetag', (tag) => { if (!tag.isSelfClosing) depth -= 1; });
   try {

@@ -8,7 +8,8 @@ import { SaxesParser } from 'saxes';
 import { STUF_NS, stufMaxLength } from './model.js';
 import type { Systeem } from './model.js';
 import type { RefusedStuurgegevens } from './fo01.js';
-import { DOCTYPE_PATTERN } from './xml.js';
+import { DOCTYPE_PATTERN, NamespaceScope, splitQName } from './xml.js';
+import { XmlLimitCounter } from '../xml-limits.js';
 
 export interface PeekedStuurgegevens extends RefusedStuurgegevens {
   berichtcode?: string;
@@ -23,20 +24,31 @@ const STOP = new Error('stuurgegevens read');
 export function peekStuurgegevens(input: Uint8Array | string, maxScan = 64 * 1024): PeekedStuurgegevens | undefined {
   const head = typeof input === 'string' ? input.slice(0, maxScan) : new TextDecoder('utf-8').decode(input.subarray(0, maxScan));
   if (DOCTYPE_PATTERN.test(head)) return undefined;
-  const parser = new SaxesParser({ xmlns: true });
+  // Own namespace scoping and the XML limits, as in readXml (saxes' xmlns mode is quadratic in depth).
+  const parser = new SaxesParser({ xmlns: false });
+  const scope = new NamespaceScope();
+  const limits = new XmlLimitCounter();
   const path: string[] = [];
   const values = new Map<string, string>();
   let text = '';
   let failed = false;
   parser.on('error', () => { failed = true; throw STOP; });
-  parser.on('opentag', (tag) => { path.push(tag.uri === STUF_NS || path.length === 1 ? tag.local : `?${tag.local}`); text = ''; });
+  parser.on('opentagstart', (tag) => { limits.element(tag.name, path.length + 1); });
+  parser.on('opentag', (tag) => {
+    scope.open(tag.attributes);
+    const { prefix, local } = splitQName(tag.name);
+    path.push(scope.resolve(prefix) === STUF_NS || path.length === 1 ? local : `?${local}`);
+    if (tag.isSelfClosing) scope.close();
+    text = '';
+  });
   parser.on('text', (t) => { text += t; });
   parser.on('closetag', (tag) => {
+    if (!tag.isSelfClosing) scope.close();
     const key = path.slice(2).join('/');
     if (path.length >= 3 && path[1] === 'stuurgegevens') values.set(key, text);
     path.pop();
     text = '';
-    if (tag.local === 'stuurgegevens' && path.length === 1) throw STOP;
+    if (splitQName(tag.name).local === 'stuurgegevens' && path.length === 1) throw STOP;
   });
   try {
     parser.write(head);

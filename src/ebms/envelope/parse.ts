@@ -104,6 +104,7 @@ function envelopeRoot(text: string): { root: Element; document: () => Document }
     }
   } catch (e) {
     if (!(e instanceof LightReadError)) throw e;
+    if (e.rule === 'limit') throw new SoapFaultError('Client', `SOAP envelope refused: ${e.message}`);
   }
   const doc = parseXml(text);
   return { root: doc.documentElement, document: () => doc };

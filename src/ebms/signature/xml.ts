@@ -1,5 +1,6 @@
 import { DOMParser } from '@xmldom/xmldom';
 import { XMLNS_NS } from './algorithms.js';
+import { XmlLimitError, checkXmlLimits } from '../../xml-limits.js';
 
 /**
  * Small DOM helpers shared by the signature and encryption modules. Inputs are size-checked and DOCTYPEs refused
@@ -16,6 +17,12 @@ export const DEFAULT_MAX_XML_CHARS = 64 * 1024 * 1024;
 export function parseXml(text: string, fail: (reason: string) => Error, maxChars = DEFAULT_MAX_XML_CHARS): Document {
   if (text.length > maxChars) throw fail(`XML document of ${text.length} characters exceeds the limit of ${maxChars}`);
   if (/<!DOCTYPE/i.test(text)) throw fail('a DOCTYPE declaration is not allowed');
+  try {
+    checkXmlLimits(text);
+  } catch (e) {
+    if (e instanceof XmlLimitError) throw fail(e.message);
+    throw e;
+  }
   const errors: string[] = [];
   const record = (msg: unknown) => { errors.push(String(msg).replace(/\s+/g, ' ').replace(/@#\[line:.*$/, '').trim()); };
   let doc: Document;
