@@ -8,6 +8,7 @@ import type { OrganisationService } from './registry/organisations.js';
 import { reportDeliveryFailure } from './routing/delivery-failure.js';
 import { HubProcessor } from './routing/hub-processor.js';
 import { MailboxService } from './routing/mailbox.js';
+import { PoisonGuard, fo01ForQuarantined } from './routing/poison.js';
 import type { StufSender } from './routing/model.js';
 import type { MessageRecord, Store } from './store/store.js';
 import { DI01_ELEMENT, DU01_ELEMENT, FO01_ELEMENT } from './stuf/model.js';
@@ -19,6 +20,8 @@ export interface HubRole {
   processor: HubProcessor;
   /** Process every stored inbound message not yet processed (after a crash or restart). */
   catchUp(): Promise<number>;
+  /** Operator: a QUARANTINED message back to RECEIVED, processed again at the next catch-up. */
+  release(id: string): Promise<boolean>;
   stop(): void;
 }
 
@@ -46,6 +49,15 @@ export function attachHub(config: LoadedConfig, deps: { store: Store; msh: Msh; 
     // StUF ebMS binding (architecture map): a forwarded message's MessageId is `{referentienummer}@{host}`.
     messageIdDomain: messageIdHost(config),
   });
+  // Poison messages (issue 9): every attempt counted, bounded, overruns recorded, then QUARANTINED with a Fo01.
+  const guard = new PoisonGuard({
+    store, logger, maxAttempts: config.processing.maxAttempts, budgetMs: config.processing.budgetMs,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    onQuarantine: async (rec, reason) => {
+      const fo01 = await fo01ForQuarantined({ store, sender, hubIdentity }, rec, reason);
+      if (fo01) logger.warn({ messageId: rec.messageId, fo01 }, 'quarantined message answered with a Fo01');
+    },
+  });
   const busy = new Set<string>();
   const handle = async (rec: MessageRecord): Promise<void> => {
     if (busy.has(rec.id) || !STUF_ACTIONS.has(rec.action)) return;
@@ -55,30 +67,33 @@ export function attachHub(config: LoadedConfig, deps: { store: Store; msh: Msh; 
       // again would refuse the hub's own forward as a duplicate (IB216) and send the sender a false Fo01.
       const current = await store.messages.get(rec.id);
       if (!current || current.processedAt !== null) return;
-      const out = await processor.process({
-        ebmsMessageId: rec.messageId, cpaId: rec.cpaId, senderOin: oinOf(rec.fromParty), action: rec.action,
-        conversationId: rec.conversationId, parts: await store.messages.parts(rec.id),
+      await guard.run(current, async () => {
+        const out = await processor.process({
+          ebmsMessageId: rec.messageId, cpaId: rec.cpaId, senderOin: oinOf(rec.fromParty), action: rec.action,
+          conversationId: rec.conversationId, parts: await store.messages.parts(rec.id),
+        });
+        // Issue 10 §11/§12: one line per routing decision (berichttype, gemeentecode, route or Fo01 code), counted by
+        // outcome and Fo01 code.
+        deps.metrics?.routingOutcomes.inc({ outcome: out.outcome, fo01_code: out.foutcode ?? 'none' });
+        logger.info({
+          routing: {
+            messageId: rec.messageId, cpaId: rec.cpaId, berichttype: out.berichttype ?? null, gemeentecode: out.gemeentecode ?? null, outcome: out.outcome,
+            ...(out.forwarded ? { route: 'digikoppeling', toCpaId: out.forwarded.cpaId, forwardedMessageId: out.forwarded.messageId } : {}),
+            ...(out.mailboxItemId ? { route: 'portaal', mailboxItemId: out.mailboxItemId } : {}),
+            ...(out.foutcode ? { fo01Code: out.foutcode, fo01MessageId: out.fo01MessageId ?? null } : {}),
+          },
+        }, `routing: ${out.outcome}${out.foutcode ? ` (${out.foutcode})` : ''}`);
+        const at = new Date().toISOString();
+        await store.messages.addEvent(rec.id, { at, event: out.outcome === 'doorgestuurd' ? 'FORWARDED' : out.outcome === 'postbus' ? 'MAILBOX' : 'REFUSED_FO01', detail: out.foutcode ? `${out.foutcode}: ${out.detail}` : out.detail });
+        await store.messages.markProcessed(rec.id, at);
       });
-      // Issue 10 §11/§12: one line per routing decision (berichttype, gemeentecode, route or Fo01 code), counted by
-      // outcome and Fo01 code.
-      deps.metrics?.routingOutcomes.inc({ outcome: out.outcome, fo01_code: out.foutcode ?? 'none' });
-      logger.info({
-        routing: {
-          messageId: rec.messageId, cpaId: rec.cpaId, berichttype: out.berichttype ?? null, gemeentecode: out.gemeentecode ?? null, outcome: out.outcome,
-          ...(out.forwarded ? { route: 'digikoppeling', toCpaId: out.forwarded.cpaId, forwardedMessageId: out.forwarded.messageId } : {}),
-          ...(out.mailboxItemId ? { route: 'portaal', mailboxItemId: out.mailboxItemId } : {}),
-          ...(out.foutcode ? { fo01Code: out.foutcode, fo01MessageId: out.fo01MessageId ?? null } : {}),
-        },
-      }, `routing: ${out.outcome}${out.foutcode ? ` (${out.foutcode})` : ''}`);
-      const at = new Date().toISOString();
-      await store.messages.addEvent(rec.id, { at, event: out.outcome === 'doorgestuurd' ? 'FORWARDED' : out.outcome === 'postbus' ? 'MAILBOX' : 'REFUSED_FO01', detail: out.foutcode ? `${out.foutcode}: ${out.detail}` : out.detail });
-      await store.messages.markProcessed(rec.id, at);
     } catch (err) {
       logger.error({ err, messageId: rec.messageId }, 'hub processing failed; retried at the next catch-up');
     } finally {
       busy.delete(rec.id);
     }
   };
+  void guard.refreshGauge().catch((err: unknown) => logger.error({ err }, 'counting quarantined messages failed'));
   const onReceived = (rec: MessageRecord) => { void handle(rec); };
   msh.events.on('received', onReceived);
   // A forward that could not be delivered (Retries/TimeToLive exhausted, or refused) → Fo01 to the original sender.
@@ -93,12 +108,23 @@ export function attachHub(config: LoadedConfig, deps: { store: Store; msh: Msh; 
   const mailbox = new MailboxService({ store });
   const catchUp = async () => {
     const pending = await msh.unprocessed(undefined, 1000);
-    for (const rec of pending) await handle(rec);
+    // One slow message never holds catch-up: each gets at most its budget before the next one starts.
+    for (const rec of pending) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([handle(rec), new Promise<void>((resolve) => { timer = setTimeout(resolve, config.processing.budgetMs); })]);
+      clearTimeout(timer);
+    }
+    await guard.refreshGauge().catch((err: unknown) => logger.error({ err }, 'counting quarantined messages failed'));
     await mailbox.expire().catch((err: unknown) => logger.error({ err }, 'mailbox retention failed'));
     return pending.length;
   };
   const timer = setInterval(() => { void catchUp(); }, 60_000).unref();
-  return { processor, catchUp, stop: () => {
+  const release = async (id: string): Promise<boolean> => {
+    const done = await store.messages.release(id, new Date().toISOString());
+    if (done) await guard.refreshGauge();
+    return done;
+  };
+  return { processor, catchUp, release, stop: () => {
     clearInterval(timer);
     msh.events.off('received', onReceived);
     msh.events.off('expired', onUndelivered);

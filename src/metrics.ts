@@ -20,6 +20,8 @@ export class Metrics {
   readonly ebmsRequests = new Counter({ name: 'knooppunt_ebms_requests_total', help: 'Requests on the ebMS listener by outcome', labelNames: ['outcome'] as const, registers: [this.registry] });
   readonly tlsRejected = new Counter({ name: 'knooppunt_tls_client_errors_total', help: 'TLS handshakes refused on the ebMS listener', labelNames: ['reason'] as const, registers: [this.registry] });
   readonly ebmsDuration = new Histogram({ name: 'knooppunt_ebms_request_seconds', help: 'ebMS request handling time', buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [this.registry] });
+  readonly hubProcessing = new Counter({ name: 'knooppunt_hub_processing_problems_total', help: 'Hub processing attempts that failed, overran their budget, or ended in quarantine', labelNames: ['outcome'] as const, registers: [this.registry] });
+  readonly quarantined = new Gauge({ name: 'knooppunt_messages_quarantined', help: 'Inbound messages set aside as QUARANTINED (poison messages) and not released', registers: [this.registry] });
   readonly expiring = new Gauge({ name: 'knooppunt_expiring_items', help: 'CPAs or certificates ending within the warning window', labelNames: ['what', 'days'] as const, registers: [this.registry] });
   /** Issue 10 §12: what an operator of a gateway watches. */
   readonly outboundDeliveries = new Counter({ name: 'knooppunt_outbound_deliveries_total', help: 'Outbound ebMS messages by outcome: delivered, retried (one per resend), failed, expired', labelNames: ['outcome'] as const, registers: [this.registry] });

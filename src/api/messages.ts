@@ -14,7 +14,7 @@ const MEDIA_TYPE = /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+(?:[ \t]*;[ \t]*[\w!#$&^.+-]+=(
 /** Content-ID without the angle brackets (RFC 2392): printable ASCII without <>, spaces or controls. */
 const CONTENT_ID = /^[\x21-\x3b\x3d\x3f-\x7e]+$/;
 
-const STATUSES = ['PENDING', 'SENT', 'DELIVERED', 'FAILED', 'EXPIRED', 'RECEIVED', 'PROCESSED', 'REJECTED'] as const;
+const STATUSES = ['PENDING', 'SENT', 'DELIVERED', 'FAILED', 'EXPIRED', 'RECEIVED', 'PROCESSED', 'REJECTED', 'QUARANTINED'] as const;
 
 const sendPart = z.object({
   contentType: z.string({ error: 'a MIME type is required' }).max(200).regex(MEDIA_TYPE, { error: 'a MIME type is required (type/subtype; parameters), without control characters' }),

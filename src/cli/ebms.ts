@@ -11,7 +11,7 @@ import { Metrics } from '../metrics.js';
 import type { Store } from '../store/store.js';
 import { action, addConfigOption, table, withStore, type ConfigOpts } from './common.js';
 
-const STATUSES = ['PENDING', 'SENT', 'DELIVERED', 'FAILED', 'EXPIRED', 'RECEIVED', 'PROCESSED', 'REJECTED'];
+const STATUSES = ['PENDING', 'SENT', 'DELIVERED', 'FAILED', 'EXPIRED', 'RECEIVED', 'PROCESSED', 'REJECTED', 'QUARANTINED'];
 
 /** A whole number within [min, max], for options like --limit (commander reports the option by name). */
 export const intOption = (min: number, max: number) => (v: string): number => {
@@ -87,6 +87,17 @@ export function registerEbms(program: Command): void {
         if (opts.json) { console.log(JSON.stringify(list.map(({ raw: _r, ...m }) => m), null, 2)); return; }
         if (list.length === 0) { console.error('no messages'); return; }
         table(['CREATED', 'DIR', 'STATUS', 'ACTION', 'MESSAGEID', 'ID'], list.map((m) => [m.createdAt, m.direction, m.status, m.action, m.messageId, m.id]));
+      });
+    }));
+  addConfigOption(messages.command('release'))
+    .description('release a QUARANTINED (poison) message: back to RECEIVED with its attempts reset; the running hub processes it again at its next catch-up (within a minute or at start)')
+    .argument('<id>', 'id or MessageId')
+    .action(action(async (id: string, opts: ConfigOpts) => {
+      await withStore(opts, async (store) => {
+        const m = await store.messages.find(id);
+        if (!m) throw new Error(`no message ${id}`);
+        if (!(await store.messages.release(m.id, new Date().toISOString()))) throw new Error(`message ${m.messageId} is ${m.status}, not QUARANTINED`);
+        console.log(`released ${m.messageId} (id ${m.id}): processed again at the next catch-up`);
       });
     }));
   addConfigOption(messages.command('show'))

@@ -5,6 +5,7 @@ import { loadConfig } from '../config/load.js';
 import { startKnooppunt } from '../server.js';
 import { OrganisationService } from '../registry/organisations.js';
 import { TokenService } from '../registry/tokens.js';
+import { installShutdown } from './shutdown.js';
 import { action, addConfigOption, configFile, type ConfigOpts } from './common.js';
 import { ensureFirstAccount } from './users.js';
 
@@ -33,11 +34,6 @@ export function registerServe(program: Command): void {
       const hub = await new OrganisationService(kp.store).ensureHub(config.hub.oin, config.hub.name);
       const issued = await new TokenService(kp.store, { audit: kp.audit }).ensureOperatorToken(hub, SYSTEM);
       if (issued) process.stderr.write(`hub operator API token (shown once; store it safely): ${issued.token}\n`);
-      const shutdown = (signal: string) => {
-        kp.logger.info({ signal }, 'shutdown requested');
-        void kp.stop().then(() => process.exit(0));
-      };
-      process.once('SIGTERM', () => shutdown('SIGTERM'));
-      process.once('SIGINT', () => shutdown('SIGINT'));
+      installShutdown({ stop: () => kp.stop(), graceMs: config.shutdown.graceMs, log: (msg, fields) => kp.logger.warn(fields, msg) });
     }));
 }

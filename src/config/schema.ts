@@ -40,6 +40,8 @@ export const configSchema = z.strictObject({
   legacy: z.strictObject({ sha1: z.boolean(), rsa15: z.boolean() }),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),
   metrics: z.strictObject({ requireToken: z.boolean() }),
+  processing: z.strictObject({ maxAttempts: z.number().int().min(1), budgetMs: z.number().int().positive() }),
+  shutdown: z.strictObject({ graceMs: z.number().int().positive() }),
   limits: z.strictObject({
     ebmsMaxBytes: z.number().int().positive(),
     ebmsMaxHeaderValueChars: z.number().int().min(256),

@@ -88,9 +88,10 @@ export type MessageKind = 'business' | 'signal';
 /**
  * out: PENDING (in the outbox) → SENT (reliable, awaiting the Acknowledgment) → DELIVERED, or FAILED (refused by the
  * peer: HTTP 3xx/4xx, MessageError) or EXPIRED (Retries/TimeToLive exhausted: DeliveryFailure).
- * in: RECEIVED → PROCESSED (the application confirmed it), or REJECTED (answered with a MessageError).
+ * in: RECEIVED → PROCESSED (the application confirmed it), or REJECTED (answered with a MessageError), or
+ * QUARANTINED (a poison message: its processing failed or overran too often; an operator may release it).
  */
-export type MessageStatus = 'PENDING' | 'SENT' | 'DELIVERED' | 'FAILED' | 'EXPIRED' | 'RECEIVED' | 'PROCESSED' | 'REJECTED';
+export type MessageStatus = 'PENDING' | 'SENT' | 'DELIVERED' | 'FAILED' | 'EXPIRED' | 'RECEIVED' | 'PROCESSED' | 'REJECTED' | 'QUARANTINED';
 
 export interface MessageRecord {
   id: string;
@@ -184,6 +185,12 @@ export interface MessageRepository {
   setStatusIf(id: string, from: MessageStatus[], status: MessageStatus, event?: MessageEvent): Promise<boolean>;
   addEvent(id: string, event: MessageEvent): Promise<void>;
   markProcessed(id: string, at: string): Promise<boolean>;
+  /** Counts one more processing attempt of an unprocessed inbound message (durably, before it starts); the new count. */
+  countProcessingAttempt(id: string): Promise<number>;
+  /** Sets an unprocessed inbound message aside: QUARANTINED, processed_at set, event QUARANTINED with `reason`. */
+  quarantine(id: string, at: string, reason: string): Promise<boolean>;
+  /** Operator: a QUARANTINED message back to RECEIVED, unprocessed, attempts 0 (event RELEASED); false if not quarantined. */
+  release(id: string, at: string): Promise<boolean>;
 }
 
 export interface OutboxRepository {

@@ -83,6 +83,9 @@ export function sqliteMessages(db: Db): { messages: MessageRepository; outbox: O
     FROM message_parts p JOIN messages m ON m.id = p.message_id WHERE p.message_id = ? ORDER BY p.idx`);
   const events = db.prepare('SELECT at, event, detail FROM message_events WHERE message_id = ? ORDER BY id');
   const setStatus = db.prepare('UPDATE messages SET status = ?, updated_at = ? WHERE id = ?');
+  const attempt = db.prepare("UPDATE messages SET processing_attempts = processing_attempts + 1 WHERE id = ? AND direction = 'in' AND processed_at IS NULL RETURNING processing_attempts");
+  const quarantined = db.prepare("UPDATE messages SET status = 'QUARANTINED', processed_at = ?, updated_at = ? WHERE id = ? AND direction = 'in' AND processed_at IS NULL");
+  const released = db.prepare("UPDATE messages SET status = 'RECEIVED', processed_at = NULL, processing_attempts = 0, updated_at = ? WHERE id = ? AND status = 'QUARANTINED'");
   const processed = db.prepare("UPDATE messages SET status = 'PROCESSED', processed_at = ?, updated_at = ? WHERE id = ? AND direction = 'in' AND processed_at IS NULL");
 
   const addDelivery = (d: Delivery) => insDelivery.run({ ...d, awaitingAck: d.awaitingAck ? 1 : 0 });
@@ -153,6 +156,24 @@ export function sqliteMessages(db: Db): { messages: MessageRepository; outbox: O
       return db.transaction(() => {
         const changed = processed.run(at, at, id).changes > 0;
         if (changed) insEvent.run(id, at, 'PROCESSED', null);
+        return changed;
+      })();
+    },
+    async countProcessingAttempt(id) {
+      const row = attempt.get(id) as { processing_attempts: number } | undefined;
+      return row?.processing_attempts ?? 0;
+    },
+    async quarantine(id, at, reason) {
+      return db.transaction(() => {
+        const changed = quarantined.run(at, at, id).changes > 0;
+        if (changed) insEvent.run(id, at, 'QUARANTINED', reason);
+        return changed;
+      })();
+    },
+    async release(id, at) {
+      return db.transaction(() => {
+        const changed = released.run(at, id).changes > 0;
+        if (changed) insEvent.run(id, at, 'RELEASED', 'released by the operator: processed again at the next catch-up');
         return changed;
       })();
     },

@@ -82,7 +82,7 @@ describe('REST API: problems, methods, media types, bounded lists', () => {
     const unknown = await request(app).get('/api/messages?offset=5').set(as(operator));
     expect([unknown.status, unknown.body.problems]).toEqual([400, [{ path: 'offset', message: 'is not a parameter of this operation' }]]);
     expect((await request(app).get('/api/messages?status=BOGUS').set(as(operator))).body.problems)
-      .toEqual([{ path: 'status', message: 'must be one of PENDING, SENT, DELIVERED, FAILED, EXPIRED, RECEIVED, PROCESSED, REJECTED' }]);
+      .toEqual([{ path: 'status', message: 'must be one of PENDING, SENT, DELIVERED, FAILED, EXPIRED, RECEIVED, PROCESSED, REJECTED, QUARANTINED' }]);
   });
 
   test('cursor pagination: every message exactly once, newest first, also within one millisecond', async () => {

@@ -59,7 +59,7 @@ suite('CLI as an operator meets it', () => {
       [['tokens', 'revoke', 'nope'], 'ERR_NOT_FOUND: no token nope'],
       [['messages', 'show', 'nope'], 'ERR_NOT_FOUND: no message nope'],
       [['cpa', 'show', 'nope'], 'ERR_CPA_NOT_FOUND: no CPA nope'],
-      [['messages', 'list', '--status', 'BOGUS'], "error: option '--status <status>' argument 'BOGUS' is invalid. Allowed choices are PENDING, SENT, DELIVERED, FAILED, EXPIRED, RECEIVED, PROCESSED, REJECTED."],
+      [['messages', 'list', '--status', 'BOGUS'], "error: option '--status <status>' argument 'BOGUS' is invalid. Allowed choices are PENDING, SENT, DELIVERED, FAILED, EXPIRED, RECEIVED, PROCESSED, REJECTED, QUARANTINED."],
       [['messages', 'list', '--limit', '-1'], "error: option '--limit <n>' argument '-1' is invalid. must be a whole number from 1 to 1000"],
       [['orgs', 'add', '--kind', 'bakker', '--code', '1', '--name', 'x'], "error: option '--kind <kind>' argument 'bakker' is invalid. Allowed choices are gemeente, zorgaanbieder, ketenpartner."],
     ];

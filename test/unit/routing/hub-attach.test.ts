@@ -31,13 +31,15 @@ test('a message the received-path processed is not processed again from a stale 
       parts: async () => [],
       addEvent: async (_id: string, e: MessageEvent) => { events.push(e); },
       markProcessed: async (id: string, at: string) => { rows.get(id)!.processedAt = at; rows.get(id)!.status = 'PROCESSED'; },
+      countProcessingAttempt: async (id: string) => (rows.get(id)!.processedAt === null ? 1 : 0),
+      list: async () => [],
     },
     mailbox: { expire: async () => 0 },
   } as unknown as Store;
   const stale = [record('m1')]; // listed as unprocessed before the received-path finished it
   const emitter = new EventEmitter();
   const msh = { events: emitter, unprocessed: async () => stale, send: async () => { throw new Error('not used'); } } as unknown as Msh;
-  const config = { hub: { oin: '00000099000000000001', name: 'hub', endpoints: { internet: 'https://hub.example/ebms', diginetwerk: 'https://hub.example/ebms' } } } as LoadedConfig;
+  const config = { hub: { oin: '00000099000000000001', name: 'hub', endpoints: { internet: 'https://hub.example/ebms', diginetwerk: 'https://hub.example/ebms' } }, processing: { maxAttempts: 3, budgetMs: 60_000 } } as LoadedConfig;
   const role = attachHub(config, { store, msh, organisations: {} as OrganisationService, logger: createLogger('silent') });
   try {
     const calls: string[] = [];
@@ -63,12 +65,14 @@ test('every routing decision is one log line (berichttype, gemeentecode, route o
       get: async (id: string) => { const r = rows.get(id); return r ? { ...r } : null; },
       parts: async () => [], addEvent: async () => undefined,
       markProcessed: async (id: string, at: string) => { rows.get(id)!.processedAt = at; },
+      countProcessingAttempt: async (id: string) => (rows.get(id)!.processedAt === null ? 1 : 0),
+      list: async () => [],
     },
     mailbox: { expire: async () => 0 },
   } as unknown as Store;
   const emitter = new EventEmitter();
   const msh = { events: emitter, unprocessed: async () => [], send: async () => { throw new Error('not used'); } } as unknown as Msh;
-  const config = { hub: { oin: '00000099000000000001', name: 'hub', endpoints: { internet: 'https://hub.example/ebms', diginetwerk: 'https://hub.example/ebms' } } } as LoadedConfig;
+  const config = { hub: { oin: '00000099000000000001', name: 'hub', endpoints: { internet: 'https://hub.example/ebms', diginetwerk: 'https://hub.example/ebms' } }, processing: { maxAttempts: 3, budgetMs: 60_000 } } as LoadedConfig;
   const lines: Record<string, unknown>[] = [];
   const logger = createLogger('info', new Writable({ write(c: Buffer, _e, cb) { for (const l of c.toString().split('\n')) if (l) lines.push(JSON.parse(l) as Record<string, unknown>); cb(); } }));
   const metrics = new Metrics();
