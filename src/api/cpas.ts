@@ -5,7 +5,7 @@ import { OIN_PATTERN, type CpaBeheerFields } from '../cpa/generate-input.js';
 import { encryptionVariantOf } from '../cpa/encryption-variant.js';
 import { BERICHTSTROMEN, DK_PROFILES, ENCRYPTION_VARIANTS } from '../cpa/templates.js';
 import { hubIdentityFromConfig } from '../cpa/hub-identity.js';
-import { effectiveStatus, type ExpiryWarning } from '../cpa/lifecycle.js';
+import { activationOf, effectiveStatus, type ExpiryWarning } from '../cpa/lifecycle.js';
 import type { CollaborationProtocolAgreement, PartyInfo } from '../cpa/model.js';
 import type { CpaService, LoadedCpa } from '../cpa/service.js';
 import type { CpaProblem } from '../cpa/validate-types.js';
@@ -75,7 +75,7 @@ function profileView(rec: CpaRecord, cpa: CollaborationProtocolAgreement) {
 
 /** One CPA in full: record fields, parties, profile, expiry warnings and lifecycle events. */
 export function cpaDetail(loaded: LoadedCpa, warnings: ExpiryWarning[], events: CpaEvent[], now: Date = new Date()) {
-  return { ...cpaSummary(loaded.record, now), parties: loaded.cpa.PartyInfo.map(partyView), profile: profileView(loaded.record, loaded.cpa), warnings, events };
+  return { ...cpaSummary(loaded.record, now), activation: activationOf(loaded.record, events, now), parties: loaded.cpa.PartyInfo.map(partyView), profile: profileView(loaded.record, loaded.cpa), warnings, events };
 }
 
 /** Expiry warnings (30/7 days, End and certificates) for a CPA still in use; none for a withdrawn or expired one. */

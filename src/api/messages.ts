@@ -148,13 +148,25 @@ export const messageModule: ApiModule = (ctx) => [
     summary: 'Ping Pong over the CPA ({"async": true} for an asynchronous Pong); success activates the CPA',
     params: idParams('CPAId'),
     body: { schema: z.object({ async: z.boolean().optional() }).strict(), required: false },
-    responses: { 200: { description: 'Pong received', schema: z.object({ pingMessageId: z.string(), pongMessageId: z.string(), roundTripMs: z.number(), sync: z.boolean(), status: z.literal('geactiveerd') }) } },
+    responses: {
+      200: {
+        description: 'Pong received: this side\'s copy is active; the other party activated its copy by answering (seed 002 §3.3.5)',
+        schema: z.object({
+          pingMessageId: z.string(), pongMessageId: z.string(), roundTripMs: z.number(), sync: z.boolean(), status: z.literal('geactiveerd'),
+          thisSide: z.object({ active: z.literal(true), activatedByThisPing: z.boolean() }),
+          otherSide: z.object({ partyName: z.string().nullable(), partyId: z.string(), answeredPing: z.literal(true) }),
+        }),
+      },
+    },
     errors: { 404: 'No such CPA', 409: 'CPA withdrawn or expired', 502: 'No Pong' },
     handler: async ({ params, body, principal }) => {
       const visible = await visibleCpaIds(ctx, principal);
       if (visible && !visible.includes(params.id)) throw new GatewayError('ERR_NOT_FOUND', `no CPA ${params.id}`);
       const result = await ctx.msh.ping(params.id, { async: body?.async === true });
-      return { pingMessageId: result.ping.messageId, pongMessageId: result.pong.messageId, roundTripMs: Math.round(result.roundTripMs), sync: result.sync, status: 'geactiveerd' };
+      return {
+        pingMessageId: result.ping.messageId, pongMessageId: result.pong.messageId, roundTripMs: Math.round(result.roundTripMs), sync: result.sync, status: 'geactiveerd' as const,
+        thisSide: { active: true as const, activatedByThisPing: result.activated }, otherSide: { ...result.otherParty, answeredPing: true as const },
+      };
     },
   }),
 ];

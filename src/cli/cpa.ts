@@ -212,6 +212,9 @@ export async function runCpaShow(cpaId: string, opts: ConfigOpts & { json?: bool
     if (opts.json) { io.out(JSON.stringify(d, null, 2)); return 0; }
     io.out(`CPAId:         ${d.cpaId}`);
     io.out(`status:        ${d.status}${d.activatedAt ? ` (activated ${d.activatedAt})` : ''}`);
+    const a = d.activation;
+    io.out(`this side:     ${a.thisSide.active ? `geactiveerd ${a.thisSide.at ?? ''} by ${a.thisSide.by ?? 'a Ping Pong'}` : `not active (${d.status})${d.status === 'gegenereerd' ? ': one Ping Pong from either side activates it' : ''}`}`);
+    io.out(`other side:    ${a.otherSide.pingPongCompleted ? `Ping Pong completed ${a.otherSide.at}; answering or receiving the Pong activates its copy (seed 002 §3.3.5)` : 'no Ping Pong yet'}`);
     io.out(`source:        ${d.source}${d.profielnaam ? `, profielnaam ${d.profielnaam}` : ''}`);
     io.out(`period:        ${d.startAt} – ${d.endAt}`);
     io.out(`profile:       ${d.profile.name ?? '-'}  berichtstroom ${d.profile.berichtstroom ?? '-'}  connectietype ${d.profile.connectietype ?? '-'}  syncReplyMode ${d.profile.syncReplyMode ?? '-'}`);

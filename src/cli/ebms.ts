@@ -44,14 +44,16 @@ function payloadPart(spec: string): { contentType: string; content: Buffer } {
 
 export function registerEbms(program: Command): void {
   addConfigOption(program.command('ping'))
-    .description('Ping Pong over a CPA (ebMS 2.0 §8): prints the Pong and the round trip; success activates the CPA. --async needs the knooppunt server running to receive the Pong.')
+    .description('Ping Pong over a CPA (ebMS 2.0 §8): prints the Pong, the round trip and which side is active; the Pong activates this side\'s copy, and the other party activates its copy by answering. --async needs the knooppunt server running to receive the Pong.')
     .requiredOption('--cpa <id>', 'CPAId')
     .option('--async', 'ask for the Pong on a new connection instead of in the HTTP response')
     .option('--timeout <seconds>', 'how long to wait for an asynchronous Pong', '30')
     .action(action(async (opts: ConfigOpts & { cpa: string; async?: boolean; timeout: string }) => {
       await withMsh(opts, async (msh) => {
         const r = await msh.ping(opts.cpa, { async: opts.async ?? false, timeoutMs: Number(opts.timeout) * 1000 });
-        console.log(`Pong ${r.pong.messageId} for Ping ${r.ping.messageId} (${r.sync ? 'sync' : 'async'}) in ${r.roundTripMs.toFixed(1)} ms; CPA ${opts.cpa} is geactiveerd`);
+        console.log(`Pong ${r.pong.messageId} for Ping ${r.ping.messageId} (${r.sync ? 'sync' : 'async'}) in ${r.roundTripMs.toFixed(1)} ms`);
+        console.log(`this side:  CPA ${opts.cpa} is geactiveerd${r.activated ? ' (activated by this Ping Pong)' : ' (was active already)'}`);
+        console.log(`other side: ${r.otherParty.partyName ?? r.otherParty.partyId} answered with a Pong; answering a Ping activates its copy (seed 002 §3.3.5)`);
       });
     }));
 

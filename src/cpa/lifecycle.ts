@@ -15,6 +15,35 @@ const TRANSITIONS: Record<CpaStatus, readonly CpaStatus[]> = {
   ingetrokken: [],
 };
 
+/**
+ * The two ways a copy of a CPA becomes active (seed 002 §3.3.5: "Het Inlichtingenbureau activeert na een geslaagde
+ * Ping Pong test de CPA"): this side sent a Ping and got the Pong, or the other party's Ping arrived here
+ * (authenticated, CPA in its period) and was answered with a Pong. Both are recorded as CPA events.
+ */
+export const ACTIVATED_BY_PONG = 'geactiveerd (Ping Pong geslaagd)';
+export const ACTIVATED_BY_PING = 'geactiveerd (Ping ontvangen en met Pong beantwoord)';
+
+export interface ActivationView {
+  /** This knooppunt's copy of the CPA. */
+  thisSide: { active: boolean; at: string | null; by: 'our Ping, answered with a Pong' | 'the other party\'s Ping, answered with our Pong' | null };
+  /**
+   * The other party's copy, as far as this side can know: the Ping Pong that activated this side completed at the
+   * other side too (it either got our Pong or answered our Ping), and an MSH that follows §3.3.5 activates then.
+   */
+  otherSide: { pingPongCompleted: boolean; at: string | null };
+}
+
+/** Which side is active, from the stored status and the CPA events (`cpa show`, GET /api/cpas/:id). */
+export function activationOf(rec: CpaRecord, events: readonly { at: string; event: string }[], now: Date = new Date()): ActivationView {
+  const last = [...events].reverse().find((e) => e.event === ACTIVATED_BY_PONG || e.event === ACTIVATED_BY_PING);
+  const active = effectiveStatus(rec, now) === 'geactiveerd';
+  const by = !last ? null : last.event === ACTIVATED_BY_PONG ? 'our Ping, answered with a Pong' as const : 'the other party\'s Ping, answered with our Pong' as const;
+  return {
+    thisSide: { active, at: active ? rec.activatedAt ?? last?.at ?? null : null, by: active ? by : null },
+    otherSide: { pingPongCompleted: Boolean(last), at: last?.at ?? null },
+  };
+}
+
 export function canTransition(from: CpaStatus, to: CpaStatus): boolean {
   return TRANSITIONS[from].includes(to);
 }

@@ -6,7 +6,7 @@ import type { CpaRecord, CpaStatus, Store } from '../store/store.js';
 import { generateCpa, type GeneratedCpa, type HubIdentity } from './generate.js';
 import type { CpaBeheerFields } from './generate-input.js';
 import { ENCRYPTION_CHOICES } from './encryption-variant.js';
-import { canTransition, effectiveStatus, expiryWarnings, type ExpiryWarning } from './lifecycle.js';
+import { ACTIVATED_BY_PING, ACTIVATED_BY_PONG, canTransition, effectiveStatus, expiryWarnings, type ExpiryWarning } from './lifecycle.js';
 import type { CollaborationProtocolAgreement, PartyInfo } from './model.js';
 import { parseCpa } from './parse.js';
 import { toProblems, validateCpaXml, type CpaValidationResult } from './validate.js';
@@ -136,10 +136,13 @@ export class CpaService {
     return (await this.#o.store.cpas.list(filter)).map((r) => ({ ...r, status: effectiveStatus(r, now) }));
   }
 
-  /** A successful Ping Pong activates the CPA (seed 002 §3.3.5). */
-  async activate(cpaId: string, detail: string, actor: Actor = SYSTEM): Promise<CpaRecord> {
-    const rec = await this.#transition(cpaId, 'geactiveerd', 'geactiveerd (Ping Pong geslaagd)', detail);
-    this.#audit.record(actor, 'cpa.activate', cpaId, { detail });
+  /**
+   * A successful Ping Pong activates the CPA (seed 002 §3.3.5) on both sides: `by: 'pong'` when this side sent the
+   * Ping and got the Pong, `by: 'ping'` when the other party's authenticated Ping was answered with our Pong.
+   */
+  async activate(cpaId: string, detail: string, by: 'pong' | 'ping' = 'pong', actor: Actor = SYSTEM): Promise<CpaRecord> {
+    const rec = await this.#transition(cpaId, 'geactiveerd', by === 'pong' ? ACTIVATED_BY_PONG : ACTIVATED_BY_PING, detail);
+    this.#audit.record(actor, 'cpa.activate', cpaId, { detail, by });
     return rec;
   }
 

@@ -140,10 +140,9 @@ export async function runDemoScenario(opts: ScenarioOptions): Promise<DemoResult
     const cpas = { gemeente: await link(gemeente), partner: await link(partner) };
     current = 'Ping Pong';
     for (const [adapter, c] of [[gemeente, cpas.gemeente], [partner, cpas.partner]] as const) {
-      for (const [from, to] of [[adapter, hub], [hub, adapter]] as const) {
-        const r = await from.call<{ roundTripMs: number; sync: boolean; status: string }>(200, 'POST', `/api/cpas/${encodeURIComponent(c.cpaId)}/ping`, {});
-        note(`${from.label} → ${to.label}`, 'Ping (ebMS 2.0 §8)', `Pong in ${r.roundTripMs} ms, CPA ${r.status}`);
-      }
+      // Seed 002 §3.3.5: the adapter pings the GGk; the Pong activates its copy, answering activates the hub's.
+      const r = await adapter.call<{ roundTripMs: number; sync: boolean; status: string }>(200, 'POST', `/api/cpas/${encodeURIComponent(c.cpaId)}/ping`, {});
+      note(`${adapter.label} → hub`, 'Ping (ebMS 2.0 §8)', `Pong in ${r.roundTripMs} ms, CPA ${r.status} aan beide kanten`);
       c.statusHub = (await hub.call<{ status: string }>(200, 'GET', `/api/cpas/${encodeURIComponent(c.cpaId)}`)).status;
       c.statusAdapter = (await adapter.call<{ status: string }>(200, 'GET', `/api/cpas/${encodeURIComponent(c.cpaId)}`)).status;
       if (c.statusHub !== 'geactiveerd' || c.statusAdapter !== 'geactiveerd') {

@@ -14,6 +14,7 @@
  *  11. reply: sync in the HTTP response (SyncReply + mshSignalsOnly) or HTTP 204 and async via the outbox
  *  12. hand to the application (MshEvents "received", after commit)
  */
+import { effectiveStatus } from '../cpa/lifecycle.js';
 import type { LoadedCpa } from '../cpa/service.js';
 import type { MessagePart, MessageRecord } from '../store/store.js';
 import { EbmsError, SoapFaultError } from './errors.js';
@@ -145,8 +146,11 @@ export class InboundPipeline {
     const { env, loaded, now } = ctx;
     const h = env.MessageHeader;
     switch (h.Action) {
-      case 'Ping':
-        return this.#persist(ctx, 'RECEIVED', [], buildReply(this.#d, loaded.cpa, env, { kind: 'Pong' }, now), 'signal');
+      case 'Ping': {
+        const out = await this.#persist(ctx, 'RECEIVED', [], buildReply(this.#d, loaded.cpa, env, { kind: 'Pong' }, now), 'signal');
+        if (out.outcome === 'signal') await this.#activateOnPing(ctx, out.reply.status === 200);
+        return out;
+      }
       case 'StatusRequest': {
         const ref = env.StatusRequest?.RefToMessageId;
         if (!ref) throw new EbmsError('Inconsistent', '//Body/StatusRequest', 'StatusRequest without RefToMessageId');
@@ -169,6 +173,20 @@ export class InboundPipeline {
       default:
         throw new EbmsError('ValueNotRecognized', '//Header/MessageHeader/Action', `unknown MSH signal action "${h.Action}"`);
     }
+  }
+
+  /**
+   * Seed 002 §3.3.5 ("De gemeente moet hiervoor een bericht (Ping) aan RINIS versturen … Het Inlichtingenbureau
+   * activeert na een geslaagde Ping Pong test de CPA"): the other party's Ping, authenticated (step 5: TLS peer =
+   * CPA party) over a CPA in its period and not withdrawn (step 6), and answered with a Pong (stored with it in
+   * one transaction, sent in the response or through the outbox), activates this side's copy too.
+   */
+  async #activateOnPing(ctx: Ctx, sync: boolean): Promise<void> {
+    const { loaded, env } = ctx;
+    const current = await this.#d.cpas.get(loaded.record.cpaId);
+    if (!current || effectiveStatus(current.record, ctx.now) !== 'gegenereerd') return;
+    const h = env.MessageHeader;
+    await this.#d.cpas.activate(h.CPAId, `Ping ${h.MessageData.MessageId} from ${h.From.PartyId[0]?.value ?? '?'} answered with a Pong (${sync ? 'sync' : 'async'})`, 'ping');
   }
 
   /** Steps 10–12: duplicate check and durable persist with the reply, then the HTTP answer. */

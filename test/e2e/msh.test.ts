@@ -46,7 +46,11 @@ e2e('e2e: hub and adapter processes over mTLS', () => {
     }
     const cli = adapter.cli('ping', '--cpa', syncLink.cpaId);
     expect(cli.stderr).toBe('');
-    expect(cli.stdout).toMatch(/^Pong \S+ for Ping \S+ \(sync\) in [\d.]+ ms; CPA \S+ is geactiveerd\n$/);
+    const lines = cli.stdout.split('\n');
+    expect(lines[0]).toMatch(/^Pong \S+ for Ping \S+ \(sync\) in [\d.]+ ms$/);
+    expect(lines[1]).toBe(`this side:  CPA ${syncLink.cpaId} is geactiveerd (was active already)`);
+    expect(lines[2]).toMatch(/^other side: .+ answered with a Pong; answering a Ping activates its copy \(seed 002 §3\.3\.5\)$/);
+    expect(lines.slice(3)).toEqual(['']);
   });
 
   test.each([['sync', () => syncLink], ['async', () => asyncLink]])('a reliable message with a %s Acknowledgment is delivered once and DELIVERED at the sender', async (_mode, l) => {

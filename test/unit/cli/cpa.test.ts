@@ -239,7 +239,10 @@ describe('knooppunt cpa import, list, show, export, withdraw', () => {
 
     io = capture();
     expect(await runCpaShow(gen.cpaId, { config }, io)).toBe(0);
-    expect(io.stdout.slice(0, 3)).toEqual([`CPAId:         ${gen.cpaId}`, 'status:        gegenereerd', 'source:        imported']);
+    expect(io.stdout.slice(0, 5)).toEqual([
+      `CPAId:         ${gen.cpaId}`, 'status:        gegenereerd',
+      'this side:     not active (gegenereerd): one Ping Pong from either side activates it', 'other side:    no Ping Pong yet', 'source:        imported',
+    ]);
     expect(io.stdout).toContain(`party:         Gemeente Amsterdam iJw  ${gemeente.oin}  role Deelnemer  endpoint https://localhost:8443/ebms`);
     expect(io.stdout.filter((l) => l.startsWith('event:')).map((l) => l.replace(/^event:\s+\S+\s+/, ''))).toEqual(['geïmporteerd', 'opnieuw geïmporteerd']);
     const json = capture();
