@@ -1,4 +1,6 @@
 import { performance } from 'node:perf_hooks';
+import { effectiveStatus } from '../../cpa/lifecycle.js';
+import { isActiveAt } from '../../cpa/resolve.js';
 import { GatewayError } from '../../errors.js';
 import type { MessagePart, MessageRecord } from '../../store/store.js';
 import { parseEnvelope } from '../envelope/index.js';
@@ -17,6 +19,10 @@ export interface PingResult {
   pong: MessageRecord;
   roundTripMs: number;
   sync: boolean;
+  /** This side's copy: activated by this Ping Pong (false: it was active already). */
+  activated: boolean;
+  /** The other party (it answered the Ping; seed 002 §3.3.5: answering activates its copy). */
+  otherParty: { partyName: string | null; partyId: string };
 }
 
 /**
@@ -89,6 +95,11 @@ export class Msh {
   async ping(cpaId: string, opts: { async?: boolean; timeoutMs?: number } = {}): Promise<PingResult> {
     const sync = !opts.async;
     const t0 = performance.now();
+    // A withdrawn or expired CPA, or one outside its period, is refused here: the peer would refuse it (b.7 rule 4).
+    const loaded = await this.#d.cpas.require(cpaId);
+    const status = effectiveStatus(loaded.record, this.#d.now?.() ?? new Date());
+    if (status === 'ingetrokken' || status === 'verlopen') throw new GatewayError('ERR_CPA_STATE', `CPA ${cpaId} is ${status}; a Ping is not sent (make a new CPA)`);
+    if (!isActiveAt(loaded.cpa, this.#d.now?.() ?? new Date())) throw new GatewayError('ERR_CPA_STATE', `CPA ${cpaId} is not valid now (period ${loaded.record.startAt} – ${loaded.record.endAt}); a Ping is not sent`);
     const { record, endpoint } = await this.outbound.prepareSignal(cpaId, 'Ping', { sync });
     let res: PostResult;
     try {
@@ -102,25 +113,41 @@ export class Msh {
       throw new GatewayError('ERR_DELIVERY_FAILED', `Ping to ${endpoint}: HTTP ${res.status} ${res.body.toString('utf8').slice(0, 300)}`, { expose: true });
     }
     if (sync) await this.handleResponse(record, res);
-    const pong = await this.#waitForAnswer(record.messageId, 'Pong', sync ? 0 : opts.timeoutMs ?? 30_000);
+    const answer = await this.#waitForAnswer(record.messageId, ['Pong', 'MessageError'], sync ? 0 : opts.timeoutMs ?? 30_000);
+    if (answer?.action === 'MessageError') throw this.#refused(cpaId, record, answer);
+    const pong = answer;
     if (!pong) {
       await this.#failPing(record, sync ? 'no Pong in the HTTP response' : 'no Pong in time');
       throw new GatewayError('ERR_DELIVERY_FAILED', `no Pong for Ping ${record.messageId} over CPA ${cpaId}`, { expose: true });
     }
     const roundTripMs = performance.now() - t0;
     const current = await this.#d.cpas.require(cpaId);
-    if (current.record.status !== 'geactiveerd') await this.#d.cpas.activate(cpaId, `Pong ${pong.messageId} in ${roundTripMs.toFixed(0)} ms (${sync ? 'sync' : 'async'})`);
-    return { ping: record, pong, roundTripMs, sync };
+    const activated = current.record.status !== 'geactiveerd';
+    if (activated) await this.#d.cpas.activate(cpaId, `Pong ${pong.messageId} in ${roundTripMs.toFixed(0)} ms (${sync ? 'sync' : 'async'})`);
+    const other = this.#d.cpas.otherParty(current.cpa);
+    return { ping: record, pong, roundTripMs, sync, activated, otherParty: { partyName: other?.partyName ?? null, partyId: record.toParty } };
   }
 
   async #failPing(rec: MessageRecord, detail: string): Promise<void> {
     await this.#d.store.messages.setStatusIf(rec.id, ['PENDING'], 'FAILED', { at: new Date().toISOString(), event: 'FAILED', detail });
   }
 
-  async #waitForAnswer(messageId: string, action: string, timeoutMs: number): Promise<MessageRecord | null> {
+  /** The peer answered the Ping with a MessageError (ebMS 2.0 §4.2): every eb:Error with its code and location. */
+  #refused(cpaId: string, ping: MessageRecord, answer: MessageRecord): GatewayError {
+    let errors: { errorCode: string; location: string; description: string }[] = [];
+    try {
+      const env = parseEnvelope(parseSoapWithAttachments(answer.raw, answer.contentType).soapPart.content);
+      errors = (env.ErrorList?.Error ?? []).map((e) => ({ errorCode: e.errorCode, location: e.location ?? '(no location)', description: e.Description?.value ?? '' }));
+    } catch { /* stored answers were parsed before; an unreadable one is reported without details */ }
+    return new GatewayError('ERR_DELIVERY_FAILED', `the peer refused Ping ${ping.messageId} over CPA ${cpaId} with MessageError ${answer.messageId}`, {
+      expose: true, problems: errors.map((e) => ({ path: e.location, message: `${e.errorCode}: ${e.description}` })),
+    });
+  }
+
+  async #waitForAnswer(messageId: string, actions: string[], timeoutMs: number): Promise<MessageRecord | null> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const found = (await this.#d.store.messages.listByRef('in', messageId)).find((m) => m.action === action);
+      const found = (await this.#d.store.messages.listByRef('in', messageId)).find((m) => actions.includes(m.action));
       if (found || Date.now() >= deadline) return found ?? null;
       await new Promise((r) => setTimeout(r, 100));
     }
