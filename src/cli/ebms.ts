@@ -61,7 +61,7 @@ export function registerEbms(program: Command): void {
     .description('queue a business message over a CPA; the running knooppunt server delivers it (reliably, per the CPA)')
     .requiredOption('--cpa <id>', 'CPAId')
     .requiredOption('--action <action>', 'eb:Action, e.g. envelopHeenbericht-ggk_Di01')
-    .requiredOption('--payload <file[:content-type]...>', 'payload part(s)')
+    .requiredOption('--payload <file...>', 'payload part(s): FILE or FILE:content-type (default from the extension), one or more')
     .option('--service <service>', 'eb:Service (default: from the CPA)')
     .option('--conversation-id <id>', 'eb:ConversationId (default: new)')
     .option('--ref-to <messageId>', 'eb:RefToMessageId')
