@@ -4,7 +4,13 @@ import { DemoStepError } from '../demo/flows.js';
 import { runDemoScenario } from '../demo/scenario.js';
 import { consolePrinter } from '../demo/timeline.js';
 
-interface DemoOpts { dir?: string; keep?: boolean; timeout?: string }
+interface DemoOpts { dir?: string; keep?: boolean; timeout?: string; ports?: string }
+
+function basePort(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < 1 || n > 65530) throw new Error(`--ports must be a port number from 1 to 65530 (the demo uses BASE … BASE + 5), got "${v}"`);
+  return n;
+}
 
 export function registerDemo(program: Command): void {
   program.command('demo')
@@ -12,6 +18,7 @@ export function registerDemo(program: Command): void {
     .option('--dir <folder>', 'work folder for PKI, configurations and databases (kept); default a temp folder, removed afterwards')
     .option('--keep', 'keep the temp work folder')
     .option('--timeout <seconds>', 'limit for each wait (Acknowledgment, routing, pull)', '20')
+    .option('--ports <base>', 'fixed ports: hub BASE (portal) and BASE + 1 (ebMS), gemeente BASE + 2/3, ketenpartner BASE + 4/5; default free ports')
     .action(async (opts: DemoOpts) => {
       const printer = consolePrinter();
       process.stdout.write('knooppunt demo — hub, gemeente en ketenpartner als drie processen; Digikoppeling ebMS2 (osb-rm-s) over mTLS\n');
@@ -19,6 +26,7 @@ export function registerDemo(program: Command): void {
         const r = await runDemoScenario({
           printer, ...(opts.dir ? { workDir: opts.dir } : {}), ...(opts.keep ? { keep: true } : {}),
           stepTimeoutMs: Math.max(1, Number(opts.timeout) || 20) * 1000,
+          ...(opts.ports !== undefined ? { basePort: basePort(opts.ports) } : {}),
         });
         const bad = r.nodes.filter((n) => n.exitCode !== 0);
         if (bad.length > 0) {

@@ -1,15 +1,28 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { generateDevPki } from '../pki/dev-pki.js';
+import { ConfigError } from '../errors.js';
+import { DEV_PARTIES, generateDevPki } from '../pki/dev-pki.js';
 import { ensureDevSetup } from '../config/dev.js';
 import { action, withStore } from './common.js';
 import { ensureFirstAccount } from './users.js';
 
 export function registerInit(program: Command): void {
   program.command('init')
-    .description('create a development configuration (knooppunt.config.json), the dev PKI (certs-dev/) and data/ in the current folder; existing files are kept')
-    .action(action(async () => {
-      const r = ensureDevSetup(process.cwd());
-      console.log(`${r.createdConfig ? 'created' : 'kept'} ${r.configFile}; dev PKI ${r.createdPki ? 'created' : 'kept'} in certs-dev/`);
+    .description('create a development configuration (knooppunt.config.json), the dev PKI (certs-dev/) and data/ in the current folder (or --dir); existing files are kept')
+    .option('--mode <mode>', 'hub (the knooppunt: routes every StUF message) or adapter (a gemeente\'s or zorgaanbieder\'s own MSH; its back-office sends and pulls through the API)', 'hub')
+    .option('--party <party>', `dev-PKI party whose OIN and certificates this node uses: ${DEV_PARTIES.map((p) => p.id).join(', ')} (default hub; required with --mode adapter)`)
+    .option('--ports <base>', 'fixed ports: portal/API on BASE, ebMS on BASE + 1 (default 8080 and 8443); the hub endpoints follow the ebMS port')
+    .option('--dir <folder>', 'where to write the configuration and data/ (default: the current folder)')
+    .option('--pki <folder>', 'dev-PKI folder (default certs-dev/ in that folder); point a second node at the first one\'s so both share one CA')
+    .action(action(async (opts: { mode: string; party?: string; ports?: string; dir?: string; pki?: string }) => {
+      if (opts.mode !== 'hub' && opts.mode !== 'adapter') throw new ConfigError('invalid option', [{ path: '--mode', message: 'must be hub or adapter' }]);
+      if (opts.mode === 'adapter' && !opts.party) throw new ConfigError('invalid option', [{ path: '--party', message: `is required with --mode adapter: one of ${DEV_PARTIES.filter((p) => p.id !== 'hub').map((p) => p.id).join(', ')}` }]);
+      if (opts.ports !== undefined && !/^\d+$/.test(opts.ports)) throw new ConfigError('invalid option', [{ path: '--ports', message: 'must be a port number' }]);
+      const dir = resolve(opts.dir ?? process.cwd());
+      mkdirSync(dir, { recursive: true });
+      const r = ensureDevSetup(dir, { mode: opts.mode, ...(opts.party ? { party: opts.party } : {}), ...(opts.ports ? { ports: Number(opts.ports) } : {}), ...(opts.pki ? { pkiDir: resolve(opts.pki) } : {}) });
+      console.log(`${r.createdConfig ? 'created' : 'kept'} ${r.configFile}${r.createdConfig ? ` (mode ${opts.mode}, party ${r.party}, OIN ${r.oin}${opts.ports ? `, portal port ${opts.ports}, ebMS port ${Number(opts.ports) + 1}` : ''})` : ''}; dev PKI ${r.createdPki ? 'created' : 'kept'} in ${opts.pki ?? 'certs-dev/'}`);
       // The first portal account (gebruikersbeheerder), credentials shown once on stderr.
       await withStore({ config: r.configFile }, (store, config) => ensureFirstAccount(store, config));
     }));

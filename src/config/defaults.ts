@@ -11,6 +11,8 @@ export interface Setting {
   default?: string | number | boolean | string[];
   /** File paths are resolved relative to the configuration file's folder. */
   isPath?: boolean;
+  /** No fixed default, but one derived from other settings when absent (shown in docs/configuration.md). */
+  derived?: string;
   doc: string;
 }
 
@@ -20,8 +22,8 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'mode', type: 'enum', default: 'hub', doc: 'hub: act as the knooppunt (StUF routing of every inbound message); adapter: a gemeente\'s or zorgaanbieder\'s own MSH whose back-office pulls messages through the API.' },
   { path: 'hub.name', type: 'string', doc: "The hub's organisation name, as put in generated CPAs (PartyInfo/@partyName)." },
   { path: 'hub.oin', type: 'string', doc: "The hub's OIN (20 digits; PartyId type urn:osb:oin). Must equal subject.serialNumber of its certificates (DK-16)." },
-  { path: 'hub.endpoints.diginetwerk', type: 'string', doc: 'ebMS endpoint URL of the hub on Diginetwerk (https); used in CPAs with connectietype diginetwerk.' },
-  { path: 'hub.endpoints.internet', type: 'string', doc: 'ebMS endpoint URL of the hub on the Internet (https); used in CPAs with connectietype internet.' },
+  { path: 'hub.endpoints.diginetwerk', type: 'string', derived: '`https://localhost:{listen.ebms.port}/ebms`', doc: 'ebMS endpoint URL of the hub on Diginetwerk (https); used in CPAs with connectietype diginetwerk.' },
+  { path: 'hub.endpoints.internet', type: 'string', derived: '`https://localhost:{listen.ebms.port}/ebms`', doc: 'ebMS endpoint URL of the hub on the Internet (https); used in CPAs with connectietype internet. Set both endpoints in production: when absent they follow the ebMS listen port on localhost (development).' },
   { path: 'tls.server.cert', type: 'string', isPath: true, doc: 'PEM file: TLS server certificate of the ebMS listener (its host must match the endpoint URLs, DK-37).' },
   { path: 'tls.server.key', type: 'string', isPath: true, doc: 'PEM file: private key of the TLS server certificate.' },
   { path: 'tls.client.cert', type: 'string', isPath: true, doc: 'PEM file: TLS client certificate presented to peers (mutual TLS, DK-02).' },

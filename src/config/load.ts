@@ -90,6 +90,7 @@ export function loadConfig(file: string | null, env: NodeJS.ProcessEnv = process
     const raw = env[envName(s.path)];
     if (raw !== undefined) setAt(merged, s.path, parseEnvValue(s, raw, problems));
   }
+  followEbmsPort(merged);
   const result = configSchema.safeParse(merged);
   if (!result.success) {
     for (const issue of result.error.issues) {
@@ -107,6 +108,21 @@ export function loadConfig(file: string | null, env: NodeJS.ProcessEnv = process
   const pem = readPems(cfg, problems);
   if (problems.length > 0 || !pem) throw invalid(file, problems);
   return deepFreeze({ ...cfg, source: file ? resolve(file) : null, pem });
+}
+
+/**
+ * hub.endpoints.* not set (file or environment): they follow the ebMS listener, `https://localhost:{port}/ebms`, so
+ * that `init --ports` and KNOOPPUNT_LISTEN_EBMS_PORT move the endpoint put in generated CPAs along (development; a
+ * production hub names its Diginetwerk and Internet endpoints explicitly).
+ */
+function followEbmsPort(merged: Json): void {
+  const port = getAt(merged, 'listen.ebms.port');
+  const hub = merged.hub;
+  // Port 0 (the OS picks one at listen time) gives no endpoint to derive: then they are required.
+  if (typeof port !== 'number' || port === 0 || !hub || typeof hub !== 'object' || Array.isArray(hub)) return;
+  for (const net of ['diginetwerk', 'internet']) {
+    if (getAt(merged, `hub.endpoints.${net}`) === undefined) setAt(merged, `hub.endpoints.${net}`, `https://localhost:${port}/ebms`);
+  }
 }
 
 function invalid(file: string | null, problems: Problem[]): ConfigError {

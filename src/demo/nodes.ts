@@ -79,16 +79,18 @@ export class DemoNode {
   }
 
   /** Writes the node's configuration (its own folder under `workDir`, certificates from the dev PKI). */
-  static async create(spec: NodeSpec, workDir: string, pki: DevPkiFiles): Promise<DemoNode> {
+  /** `base`: fixed ports (portal on base, ebMS on base + 1); default two free ports picked by the OS. */
+  static async create(spec: NodeSpec, workDir: string, pki: DevPkiFiles, base?: number): Promise<DemoNode> {
     const p = pki.parties[spec.party];
     if (!p) throw new Error(`no dev PKI party ${spec.party}`);
     const dir = join(workDir, spec.party);
     mkdirSync(dir, { recursive: true });
-    const node = new DemoNode(spec, p.oin, dir, { portal: await freePort(), ebms: await freePort() });
+    const node = new DemoNode(spec, p.oin, dir, base !== undefined ? { portal: base, ebms: base + 1 } : { portal: await freePort(), ebms: await freePort() });
     const port = (url: string) => Number(new URL(url).port);
+    // hub.endpoints are left out: they follow the ebMS listen port (src/config/load.ts).
     writeFileSync(node.configFile, `${JSON.stringify({
       mode: spec.mode,
-      hub: { name: p.name, oin: p.oin, endpoints: { diginetwerk: node.ebms, internet: node.ebms } },
+      hub: { name: p.name, oin: p.oin },
       tls: {
         server: p.server, client: p.client, signing: p.signing, trustAnchors: [pki.caCert],
       },

@@ -31,6 +31,8 @@ export interface ScenarioOptions {
   keep?: boolean;
   /** Limit for each wait (Acknowledgment, routing, pull). */
   stepTimeoutMs?: number;
+  /** Fixed ports: hub BASE/BASE+1, gemeente BASE+2/+3, ketenpartner BASE+4/+5 (portal/ebMS); default free ports. */
+  basePort?: number;
 }
 
 export interface CpaOutcome {
@@ -77,9 +79,9 @@ export async function runDemoScenario(opts: ScenarioOptions): Promise<DemoResult
     const pki = generateDevPki(opts.pkiDir ?? join(workDir, 'pki')).files;
     note('demo', 'werkmap en dev-PKI (CA + 4 partijen)', workDir);
     const [hub, gemeente, partner] = await Promise.all([
-      DemoNode.create({ label: 'hub', party: 'hub', mode: 'hub' }, workDir, pki),
-      DemoNode.create({ label: `gemeente ${GEMEENTE}`, party: 'gemeente-0363', mode: 'adapter' }, workDir, pki),
-      DemoNode.create({ label: 'ketenpartner', party: 'partner', mode: 'adapter' }, workDir, pki),
+      DemoNode.create({ label: 'hub', party: 'hub', mode: 'hub' }, workDir, pki, opts.basePort),
+      DemoNode.create({ label: `gemeente ${GEMEENTE}`, party: 'gemeente-0363', mode: 'adapter' }, workDir, pki, opts.basePort === undefined ? undefined : opts.basePort + 2),
+      DemoNode.create({ label: 'ketenpartner', party: 'partner', mode: 'adapter' }, workDir, pki, opts.basePort === undefined ? undefined : opts.basePort + 4),
     ]);
     nodes.push(hub!, gemeente!, partner!);
     current = 'processen starten';

@@ -86,3 +86,20 @@ describe('configuration loading', () => {
     expect(() => loadConfig('/nonexistent/knooppunt.config.json', {})).toThrow('Configuration file not found: /nonexistent/knooppunt.config.json');
   });
 });
+
+describe('hub.endpoints follow the ebMS listen port when not set (issue 10 item 8)', () => {
+  test('absent endpoints become https://localhost:{listen.ebms.port}/ebms, also with an environment override', () => {
+    const obj = testConfigObject();
+    delete (obj.hub as Record<string, unknown>).endpoints;
+    (obj.listen as { ebms: { port: number } }).ebms.port = 8443;
+    const file = writeTestConfig(obj);
+    expect(loadConfig(file, {}).hub.endpoints).toEqual({ diginetwerk: 'https://localhost:8443/ebms', internet: 'https://localhost:8443/ebms' });
+    expect(loadConfig(file, { KNOOPPUNT_LISTEN_EBMS_PORT: '9543' }).hub.endpoints).toEqual({ diginetwerk: 'https://localhost:9543/ebms', internet: 'https://localhost:9543/ebms' });
+  });
+
+  test('endpoints set explicitly are kept', () => {
+    const obj = testConfigObject();
+    (obj.hub as { endpoints: Record<string, string> }).endpoints = { diginetwerk: 'https://knooppunt.diginetwerk.example/ebms', internet: 'https://knooppunt.example.nl/ebms' };
+    expect(loadConfig(writeTestConfig(obj), { KNOOPPUNT_LISTEN_EBMS_PORT: '9543' }).hub.endpoints).toEqual({ diginetwerk: 'https://knooppunt.diginetwerk.example/ebms', internet: 'https://knooppunt.example.nl/ebms' });
+  });
+});
