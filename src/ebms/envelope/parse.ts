@@ -120,7 +120,11 @@ function mustUnderstand(el: Element): boolean {
 
 function readManifest(el: Element, problems: EbmsError[]): Manifest {
   checkVersion(el, '//Body/Manifest', problems);
-  const Reference = childrenNS(el, NS_EB, 'Reference').map((r): ManifestReference => {
+  const refs = childrenNS(el, NS_EB, 'Reference');
+  // msg-header-2_0.xsd: Manifest holds Reference (minOccurs 1, maxOccurs unbounded); an empty Manifest is
+  // schema-invalid and refused with a SOAP Fault like other schema-invalid headers (b.7 rule 1, as ebms-core does).
+  if (refs.length === 0) fault('Invalid ebMS header: eb:Manifest has no eb:Reference (msg-header-2_0.xsd requires one or more)');
+  const Reference = refs.map((r): ManifestReference => {
     const href = r.getAttributeNS(NS_XLINK, 'href') ?? '';
     if (href === '') {
       problems.push(new EbmsError('MimeProblem', '//Body/Manifest/Reference/@href', 'Manifest Reference has no xlink:href'));

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Pair } from '../../helpers/msh.js';
 import { ebmsHttpHandler } from '../../../src/ebms/msh/http.js';
 import { DOCTYPE_REFUSED } from '../../../src/ebms/envelope/index.js';
-import { editSoap, expectFault, pairFor, prepareDi01, replaceOnce, toHub, type Prepared } from './conformance.js';
+import { editSoap, expectFault, pairFor, prepareDi01, replaceOnce, soapOf, toHub, type Prepared } from './conformance.js';
 
 let pair: Pair;
 let msg: Prepared;
@@ -96,6 +96,12 @@ describe('b.7-1 SOAP Faults (HTTP 500), nothing stored', () => {
   test('b.7-1 XSD-invalid header (MessageData/MessageId missing) → SOAP Fault Client', async () => {
     const w = editSoap(msg, (x) => x.replace(/<eb:MessageId>[^<]*<\/eb:MessageId>/, ''));
     expect(await expectFault(pair.hub, await toHub(pair, w), 'Client')).toMatch(/MessageId is missing/);
+  });
+
+  test('b.7-1 Manifest without any Reference (msg-header-2_0.xsd: one or more) → SOAP Fault Client, not acknowledged, nothing stored', async () => {
+    const w = editSoap(msg, (x) => replaceOnce(x, /<eb:Reference [^>]*(\/>|>[\s\S]*?<\/eb:Reference>)/, ''));
+    expect(soapOf(w)).toMatch(/<eb:Manifest eb:version="2.0"><\/eb:Manifest>/);
+    expect(await expectFault(pair.hub, await toHub(pair, w), 'Client', msg.messageId)).toBe('Invalid ebMS header: eb:Manifest has no eb:Reference (msg-header-2_0.xsd requires one or more)');
   });
 
   test('b.7-1 unknown CPAId → SOAP Fault Client, HTTP 500 (no ebMS error possible without a CPA, gotcha 12)', async () => {
