@@ -23,7 +23,7 @@ export type EndpointType = 'allPurpose' | 'request' | 'response' | 'error' | 'lo
 
 /** Something in the XML that the model does not carry, or a structural defect found while parsing. */
 export interface ParseIssue {
-  kind: 'missing' | 'invalid' | 'unsupported' | 'unknown';
+  kind: 'missing' | 'invalid' | 'unsupported' | 'unknown' | 'empty';
   /** XPath-like location, e.g. `/CollaborationProtocolAgreement/PartyInfo[1]/Transport[1]`. */
   location: string;
   message: string;

@@ -27,6 +27,16 @@ export interface ParseOptions {
   maxBytes?: number;
 }
 
+/**
+ * PartyRef/@xlink:href is required by cpp-cpa-2_0.xsd, but its type is anyURI, so an empty value is schema-valid
+ * (tools write `xlink:href=""`): a warning, not a STRUCTURE error. A missing attribute stays an error.
+ */
+function partyRefHref(r: CpaReader, e: Element, path: string): string {
+  const v = r.attr(e, 'href', XLINK_NS);
+  if (v === '') { r.issue('empty', `${path}/@href`, 'xlink:href is empty (allowed by cpp-cpa-2_0.xsd: anyURI; it names no party description)'); return ''; }
+  return r.requiredAttr(e, 'href', path, XLINK_NS);
+}
+
 export function parseCpa(xml: string, options: ParseOptions = {}): CollaborationProtocolAgreement {
   const doc = parseXmlDocument(xml, options.maxBytes ?? DEFAULT_MAX_CPA_BYTES);
   const root = doc.documentElement;
@@ -91,7 +101,7 @@ function readPartyInfo(r: CpaReader, el: Element, path: string): PartyInfo {
     defaultMshPackageId: r.requiredAttr(el, 'defaultMshPackageId', path),
     PartyId: r.children(el, 'PartyId').map((e) => ({ value: r.text(e), ...opt('type', r.attr(e, 'type')) })),
     PartyRef: r.children(el, 'PartyRef').map((e, i) => ({
-      href: r.requiredAttr(e, 'href', `${path}/${indexed('PartyRef', i)}`, XLINK_NS),
+      href: partyRefHref(r, e, `${path}/${indexed('PartyRef', i)}`),
       ...opt('type', r.attr(e, 'type')), ...opt('schemaLocation', r.attr(e, 'schemaLocation')),
     })),
     CollaborationRole: r.children(el, 'CollaborationRole').map((e, i) => readRole(r, e, `${path}/${indexed('CollaborationRole', i)}`)),

@@ -9,6 +9,7 @@ import { ENCRYPTION_CHOICES } from './encryption-variant.js';
 import { ACTIVATED_BY_PING, ACTIVATED_BY_PONG, canTransition, effectiveStatus, expiryWarnings, type ExpiryWarning } from './lifecycle.js';
 import type { CollaborationProtocolAgreement, PartyInfo } from './model.js';
 import { parseCpa } from './parse.js';
+import { recogniseBerichtstroom, recogniseProfile } from './recognise.js';
 import { toProblems, validateCpaXml, type CpaValidationResult } from './validate.js';
 
 /** A CPA as the MSH and the API use it: the stored record and the parsed model. */
@@ -97,16 +98,23 @@ export class CpaService {
     if (existing && !opts.overwrite) throw new GatewayError('ERR_CONFLICT', `CPA ${cpa.cpaid} exists; import with overwrite to replace it`);
     const other = this.otherParty(cpa)!;
     const now = new Date().toISOString();
+    const partyOin = other.PartyId[0]?.value ?? '';
     const record: CpaRecord = {
       cpaId: cpa.cpaid, status: 'gegenereerd', source: 'imported', xml, profielnaam: null,
-      partyOin: other.PartyId[0]?.value ?? '', partyName: other.partyName, organisationId: opts.organisationId ?? existing?.organisationId ?? null,
-      berichtstroom: null, profile: null, connectietype: null, startAt: cpa.Start.toISOString(), endAt: cpa.End.toISOString(),
+      partyOin, partyName: other.partyName, organisationId: opts.organisationId ?? existing?.organisationId ?? (await this.#organisationOf(partyOin)),
+      berichtstroom: recogniseBerichtstroom(cpa, this.#o.templatesDir), profile: recogniseProfile(other), connectietype: null, startAt: cpa.Start.toISOString(), endAt: cpa.End.toISOString(),
       createdAt: existing?.createdAt ?? now, updatedAt: now, activatedAt: null,
     };
     await (existing ? this.#o.store.cpas.replace(record, { at: now, event: 'opnieuw geïmporteerd', detail: null }) : this.#o.store.cpas.insert(record, { at: now, event: 'geïmporteerd', detail: null }));
     this.#cache.delete(cpa.cpaid);
     this.#audit.record(opts.actor ?? SYSTEM, 'cpa.import', cpa.cpaid, { partyOin: record.partyOin, overwrite: Boolean(existing), organisationId: record.organisationId });
     return { record, warnings: problems.filter((p) => p.severity === 'warning') };
+  }
+
+  /** The one registered organisation (not the knooppunt itself) whose OINs include the party's OIN, if exactly one. */
+  async #organisationOf(partyOin: string): Promise<string | null> {
+    const found = (await this.#o.store.organisations.findByOin(oinOf(partyOin))).filter((o) => o.kind !== 'knooppunt');
+    return found.length === 1 ? found[0]!.id : null;
   }
 
   /** The CPA with its model, cached until it changes. */

@@ -14,6 +14,7 @@ export type CpaProblemCode =
   | 'INVALID_VALUE' // value outside the schema's type
   | 'UNKNOWN_ELEMENT'
   | 'UNSUPPORTED'
+  | 'EMPTY_VALUE' // allowed by cpp-cpa-2_0.xsd but carries nothing (e.g. PartyRef xlink:href="")
   | 'STATUS'
   | 'PERIOD'
   | 'EXPIRED'

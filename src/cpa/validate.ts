@@ -24,6 +24,7 @@ const PARSE_CODES: Record<ParseIssue['kind'], Pick<CpaProblem, 'code' | 'severit
   invalid: { code: 'INVALID_VALUE', severity: 'error' },
   unknown: { code: 'UNKNOWN_ELEMENT', severity: 'error' },
   unsupported: { code: 'UNSUPPORTED', severity: 'warning' }, // ignored parts (EC only logs these)
+  empty: { code: 'EMPTY_VALUE', severity: 'warning' }, // schema-valid but empty
 };
 
 export function validateCpa(cpa: CollaborationProtocolAgreement, options: ValidateOptions = {}): CpaValidationResult {

@@ -8,6 +8,7 @@ import { toProblems, validateCpaXml } from '../../../src/cpa/validate.js';
 import { GatewayError, ValidationError } from '../../../src/errors.js';
 import { createLogger } from '../../../src/log.js';
 import { issueCertificate } from '../../../src/pki/dev-pki.js';
+import { OrganisationService } from '../../../src/registry/organisations.js';
 import { SqliteStore } from '../../../src/store/sqlite/store.js';
 import { testPki } from '../../helpers/pki.js';
 import { adapterFields, FIXTURES, hubIdentity, isoDay } from './cpa-fixtures.js';
@@ -98,6 +99,21 @@ describe('CpaService with a real SQLite store', () => {
     expect(again.record.organisationId).toBe('gemeente:0363');
     expect((await svc.events(gen.cpaId)).at(-1)!.event).toBe('opnieuw geïmporteerd');
     expect(await store.cpas.list()).toHaveLength(1);
+  });
+
+  test('an imported CPA is linked to the organisation registered with its party OIN, with berichtstroom and profile (issue 10 item 9)', async () => {
+    await new OrganisationService(store).add({ kind: 'gemeente', code: '0363', name: 'Amsterdam', oins: [GEMEENTE_OIN] });
+    const gen = generateCpa(adapterFields({ profile: 'osb-be-e', berichtstroom: 'iwmo' }), { hub: hubIdentity() });
+    const { record } = await svc.import(gen.xml);
+    expect(record).toMatchObject({ organisationId: 'gemeente:0363', berichtstroom: 'iwmo', profile: 'osb-be-e' });
+    expect(await store.cpas.get(gen.cpaId)).toMatchObject({ organisationId: 'gemeente:0363', berichtstroom: 'iwmo', profile: 'osb-be-e' });
+    const other = generateCpa(adapterFields({ profile: 'osb-rm' }), { hub: hubIdentity() });
+    expect((await svc.import(other.xml)).record).toMatchObject({ organisationId: 'gemeente:0363', berichtstroom: 'ijw', profile: 'osb-rm' });
+  });
+
+  test('an imported CPA whose party OIN no organisation has stays unlinked', async () => {
+    const gen = generateCpa(adapterFields(), { hub: hubIdentity() });
+    expect((await svc.import(gen.xml)).record).toMatchObject({ organisationId: null, berichtstroom: 'ijw', profile: 'osb-rm-s' });
   });
 
   // KNOWN BUG (reported to the lead): src/store/sqlite/cpas.ts replace() uses INSERT OR REPLACE, which deletes the

@@ -58,6 +58,18 @@ describe('validateCpa', () => {
     expect(validateCpa(parseCpa(g.xml))).toEqual({ valid: true, problems: [] });
   });
 
+  test('an empty PartyRef xlink:href (anyURI, allowed by cpp-cpa-2_0.xsd) is a warning, a missing one a STRUCTURE error (issue 10 item 9)', () => {
+    const g = generateCpa(adapterFields(), { hub: hubIdentity() });
+    const empty = g.xml.replace(/(<(?:\w+:)?PartyRef\b[^>]*?xlink:href=")[^"]*(")/, '$1$2');
+    expect(empty).not.toBe(g.xml);
+    const r = validateCpaXml(empty);
+    expect(r.valid).toBe(true);
+    expect(r.problems).toEqual([{ code: 'EMPTY_VALUE', severity: 'warning', location: '/CollaborationProtocolAgreement/PartyInfo[1]/PartyRef[1]/@href', message: 'xlink:href is empty (allowed by cpp-cpa-2_0.xsd: anyURI; it names no party description)' }]);
+    const missing = validateCpaXml(g.xml.replace(/(<(?:\w+:)?PartyRef\b[^>]*?) xlink:href="[^"]*"/, '$1'));
+    expect(missing.valid).toBe(false);
+    expect(missing.problems.map((p) => [p.code, p.severity, p.location])).toEqual([['STRUCTURE', 'error', '/CollaborationProtocolAgreement/PartyInfo[1]/PartyRef[1]/@href']]);
+  });
+
   test('Start >= End, more than two parties, duplicate ids and a dangling defaultMshChannelId', () => {
     const g = generateCpa(adapterFields(), { hub: hubIdentity() });
     const cpa = parseCpa(g.xml);
