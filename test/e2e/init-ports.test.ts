@@ -15,16 +15,19 @@ const GEMEENTE_OIN = '00000099000000036300';
 const HUB_OIN = '00000099000000000001';
 const DI01 = 'envelopHeenbericht-ggk_Di01';
 
-/** A port p on 127.0.0.1 with p + 1 free too (a moment ago). */
+/**
+ * A port p on 127.0.0.1 with p + 1 free too (a moment ago), below the ephemeral range (32768–60999 on Linux) so that
+ * no other test's listen(0) or outgoing connection takes it between here and `serve`.
+ */
 async function freeBase(): Promise<number> {
-  const tryListen = (port: number) => new Promise<number | null>((resolve) => {
+  const tryListen = (port: number) => new Promise<boolean>((resolve) => {
     const s = createServer();
-    s.once('error', () => resolve(null));
-    s.listen(port, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); });
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
   });
   for (;;) {
-    const p = await tryListen(0);
-    if (p && p < 65000 && (await tryListen(p + 1))) return p;
+    const p = 20_000 + 2 * Math.floor(Math.random() * 6000);
+    if ((await tryListen(p)) && (await tryListen(p + 1))) return p;
   }
 }
 
