@@ -2,6 +2,17 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
+import { Command } from 'commander';
+import { registerConfig } from '../../../src/cli/config.js';
+import { registerCpa } from '../../../src/cli/cpa.js';
+import { registerDemo } from '../../../src/cli/demo.js';
+import { registerEbms } from '../../../src/cli/ebms.js';
+import { registerInit } from '../../../src/cli/init.js';
+import { registerOrgs } from '../../../src/cli/orgs.js';
+import { registerRoutes } from '../../../src/cli/routes.js';
+import { registerServe } from '../../../src/cli/serve.js';
+import { registerUsers } from '../../../src/cli/users.js';
+import { registerValidate } from '../../../src/cli/validate.js';
 import { packageRoot } from '../../../src/paths.js';
 import { testConfigObject, writeTestConfig } from '../../helpers/config.js';
 
@@ -97,4 +108,20 @@ suite('CLI as an operator meets it', () => {
     });
     expect([r.code, r.stderr]).toEqual([1, 'error: the output was closed before the end (EPIPE)\n']);
   }, 60_000);
+});
+
+describe('CLI help', () => {
+  test('help texts are English and name no internal documents (seeds, issues, DK rule numbers)', () => {
+    const program = new Command('knooppunt');
+    for (const register of [registerServe, registerInit, registerConfig, registerOrgs, registerCpa, registerEbms, registerRoutes, registerUsers, registerValidate, registerDemo]) register(program);
+    const texts: [string, string][] = [];
+    const walk = (cmd: Command, path: string) => {
+      texts.push([path, cmd.helpInformation()]);
+      for (const sub of cmd.commands) walk(sub, `${path} ${sub.name()}`.trim());
+    };
+    walk(program, '');
+    expect(texts.length).toBeGreaterThan(25);
+    const bad = /\bseed \d|\bissue \d|\bDK-\d|house style|\bbrief\b/i;
+    expect(texts.filter(([, t]) => bad.test(t)).map(([c, t]) => `${c}: ${bad.exec(t)![0]}`)).toEqual([]);
+  });
 });
