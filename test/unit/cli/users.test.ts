@@ -12,6 +12,8 @@ async function run(file: string, ...args: string[]): Promise<{ out: string[]; st
   const { log, error } = console;
   const write = process.stderr.write.bind(process.stderr);
   const before = process.exitCode;
+  // A test file run earlier in the same jest worker may have left an exit code behind (commands set it).
+  process.exitCode = undefined;
   console.log = (l: string) => { out.push(l); };
   console.error = (l: string) => { stderr += `${l}\n`; };
   process.stderr.write = ((chunk: string) => { stderr += chunk; return true; }) as typeof process.stderr.write;
