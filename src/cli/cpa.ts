@@ -267,7 +267,7 @@ export function registerCpa(program: Command, io: CliIo = processIo): void {
     .addOption(new Option('--sync-reply <mode>', 'syncReplyMode (default none)').choices(['none', 'mshSignalsOnly']))
     .option('--retries <n>', 'reliable messaging Retries (default 8)')
     .option('--retry-interval <duration>', 'RetryInterval, ISO 8601 duration (default PT3H)')
-    .option('--persist-duration <duration>', 'PersistDuration, ISO 8601 duration (default P1D, raised to TimeToLive = RetryInterval x (Retries + 1) when shorter, DK-08)')
+    .option('--persist-duration <duration>', 'PersistDuration, ISO 8601 duration (default P1D, raised to TimeToLive = RetryInterval x (Retries + 1) when shorter)')
     .option('--encryption <variant>', 'digikoppeling | ebms-core: XML Encryption of osb-be-e/osb-rm-e (default digikoppeling = AES-256-GCM + RSA-OAEP; ebms-core = aes256-cbc + RSA-1_5 for eluinstra/ebms-core adapters, weaker)')
     .option('--out <file>', 'write the CPA here instead of stdout')
     .option('--store', 'also record the CPA in the store (status gegenereerd)')
