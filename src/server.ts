@@ -111,7 +111,14 @@ export async function startKnooppunt(config: LoadedConfig, opts: StartOptions = 
   const ebms = createEbmsServer(
     tls(),
     opts.ebmsHandler ?? ebmsHttpHandler(msh.pipeline, msh.deps, ebmsPaths(config)),
-    { logger, metrics },
+    {
+      logger, metrics,
+      limits: {
+        maxConnections: config.limits.ebmsMaxConnections, maxConnectionsPerAddress: config.limits.ebmsMaxConnectionsPerAddress,
+        maxHandshakes: config.limits.ebmsMaxHandshakes, handshakeTimeoutMs: config.limits.ebmsHandshakeTimeoutSeconds * 1000,
+        idleBodyMs: config.limits.ebmsIdleBodySeconds * 1000,
+      },
+    },
   );
   try {
     await listen(portal, config.listen.portal.host, config.listen.portal.port);

@@ -46,6 +46,11 @@ export const configSchema = z.strictObject({
     ebmsMaxBytes: z.number().int().positive(),
     ebmsMaxHeaderValueChars: z.number().int().min(256),
     ebmsMaxMimeParts: z.number().int().min(1),
+    ebmsIdleBodySeconds: z.number().int().min(1),
+    ebmsMaxConnections: z.number().int().min(1),
+    ebmsMaxConnectionsPerAddress: z.number().int().min(1),
+    ebmsMaxHandshakes: z.number().int().min(1),
+    ebmsHandshakeTimeoutSeconds: z.number().int().min(1),
     apiMaxBytes: z.number().int().positive(),
     // src/xml-limits.ts: applied by every XML reader while it reads (issue 9).
     xml: z.strictObject({

@@ -13,20 +13,24 @@ function sendFault(res: ServerResponse, status: number, e: SoapFaultError): void
   res.end(buildSoapFault(e.faultcode, e.message));
 }
 
-/** Read the body with the size cap enforced while reading (and up front from Content-Length): HTTP 413. */
-function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
+/**
+ * Read the body with the size cap enforced while reading (and up front from Content-Length): 'too_large' (HTTP
+ * 413). 'aborted' when the connection ends first (the peer went away, or the listener closed an idle body).
+ */
+function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too_large' | 'aborted'> {
   const declared = Number(req.headers['content-length'] ?? NaN);
-  if (Number.isFinite(declared) && declared > max) return Promise.resolve(null);
-  return new Promise((resolve, reject) => {
+  if (Number.isFinite(declared) && declared > max) return Promise.resolve('too_large');
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > max) { req.removeAllListeners('data'); req.resume(); resolve(null); return; }
+      if (size > max) { req.removeAllListeners('data'); req.resume(); resolve('too_large'); return; }
       chunks.push(c);
     });
-    req.on('end', () => resolve(size > max ? null : Buffer.concat(chunks, size)));
-    req.on('error', reject);
+    req.on('end', () => resolve(size > max ? 'too_large' : Buffer.concat(chunks, size)));
+    req.on('error', () => resolve('aborted'));
+    req.on('close', () => { if (!req.complete) resolve('aborted'); });
   });
 }
 
@@ -66,7 +70,8 @@ function handleEbms(pipeline: InboundPipeline, deps: MshDeps, paths: Set<string>
       return;
     }
     const body = await readBody(req, deps.maxBytes);
-    if (!body) {
+    if (body === 'aborted') { deps.metrics.ebmsRequests.inc({ outcome: 'aborted' }); return; }
+    if (body === 'too_large') {
       res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' }).end(`request body exceeds ${deps.maxBytes} bytes\n`);
       deps.metrics.ebmsRequests.inc({ outcome: 'too_large' });
       return;

@@ -10,6 +10,7 @@ describe('ebMS listener: mutual TLS (DK-02, DK-29, DK-31)', () => {
   const { files } = testPki();
   const ca = readFileSync(files.caCert, 'utf8');
   const gem = files.parties['gemeente-0363']!;
+  const gemOin = gem.oin;
   const client = { ca, cert: readFileSync(gem.client.cert, 'utf8'), key: readFileSync(gem.client.key, 'utf8') };
 
   beforeAll(async () => { kp = await startKnooppunt(testConfig()); });
@@ -49,6 +50,23 @@ describe('ebMS listener: mutual TLS (DK-02, DK-29, DK-31)', () => {
     await new Promise((r) => setTimeout(r, 50));
     // OpenSSL ends these handshakes with a reset on both sides; what matters is that the server refused them.
     expect(await totalRejected()).toBeGreaterThanOrEqual(before + 2);
+  });
+
+  // Issue 9 item 5: the refusal is counted and logged with the X.509 verification reason, not as ECONNRESET.
+  test.each([
+    ['an untrusted CA', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', () => issueCertificate({ commonName: 'intruder', oin: '00000099000000036300', use: 'client', issuer: issueCertificate({ commonName: 'Other CA', use: 'ca' }) })],
+    ['an expired certificate', 'CERT_HAS_EXPIRED', () => issueCertificate({ commonName: 'expired', oin: gemOin, use: 'client', issuer: testPki().ca, notBefore: new Date(Date.now() - 30 * 86_400_000), notAfter: new Date(Date.now() - 86_400_000) })],
+    ['a not yet valid certificate', 'CERT_NOT_YET_VALID', () => issueCertificate({ commonName: 'future', oin: gemOin, use: 'client', issuer: testPki().ca, notBefore: new Date(Date.now() + 86_400_000), notAfter: new Date(Date.now() + 30 * 86_400_000) })],
+  ])('a client with %s is refused and counted as %s', async (_what, reason, make) => {
+    const leaf = make();
+    const before = await rejectedCount(reason);
+    const resets = await rejectedCount('ECONNRESET');
+    for (const maxVersion of ['TLSv1.3', 'TLSv1.2'] as const) {
+      await expect(httpsRequest(kp.urls.ebms, { ca, cert: leaf.certPem, key: leaf.keyPem, maxVersion })).rejects.toThrow();
+    }
+    for (let i = 0; i < 100 && (await rejectedCount(reason)) < before + 2; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await rejectedCount(reason)).toBe(before + 2);
+    expect(await rejectedCount('ECONNRESET')).toBe(resets);
   });
 
   test('a TLS 1.1 client is refused by the server (TLS001: TLS 1.0/1.1 not allowed)', async () => {
