@@ -21,6 +21,7 @@ export const errorCatalogue = {
   ERR_CPA_NOT_FOUND: { httpStatus: 404, description: 'No CPA with this CPAId is known.' },
   ERR_CPA_INVALID: { httpStatus: 422, description: 'A CPA failed validation; every problem is listed with severity and location.' },
   ERR_CPA_STATE: { httpStatus: 409, description: 'The CPA lifecycle does not allow this transition (e.g. activating a withdrawn CPA).' },
+  ERR_UPLOAD_REFUSED: { httpStatus: 422, description: 'An uploaded file was refused as a whole (not a .zip, too large, not a valid ZIP, or a zip-bomb cap); the message is the GGk manual\'s text and there is no verwerkingsverslag.' },
   ERR_DELIVERY_FAILED: { httpStatus: 502, description: 'An outbound message could not be delivered to the peer (transport error or HTTP error status).' },
   ERR_INTERNAL: { httpStatus: 500, description: 'An unexpected internal failure; details are in the log, never in the response.' },
 } as const satisfies Record<string, { httpStatus: number; description: string }>;

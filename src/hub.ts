@@ -7,7 +7,6 @@ import { oinOf } from './registry/model.js';
 import type { OrganisationService } from './registry/organisations.js';
 import { reportDeliveryFailure } from './routing/delivery-failure.js';
 import { HubProcessor } from './routing/hub-processor.js';
-import { MailboxService } from './routing/mailbox.js';
 import { PoisonGuard, fo01ForQuarantined } from './routing/poison.js';
 import type { StufSender } from './routing/model.js';
 import type { MessageRecord, Store } from './store/store.js';
@@ -105,7 +104,6 @@ export function attachHub(config: LoadedConfig, deps: { store: Store; msh: Msh; 
   };
   msh.events.on('expired', onUndelivered);
   msh.events.on('failed', onUndelivered);
-  const mailbox = new MailboxService({ store });
   const catchUp = async () => {
     const pending = await msh.unprocessed(undefined, 1000);
     // One slow message never holds catch-up: each gets at most its budget before the next one starts.
@@ -115,7 +113,6 @@ export function attachHub(config: LoadedConfig, deps: { store: Store; msh: Msh; 
       clearTimeout(timer);
     }
     await guard.refreshGauge().catch((err: unknown) => logger.error({ err }, 'counting quarantined messages failed'));
-    await mailbox.expire().catch((err: unknown) => logger.error({ err }, 'mailbox retention failed'));
     return pending.length;
   };
   const timer = setInterval(() => { void catchUp(); }, 60_000).unref();

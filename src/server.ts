@@ -22,6 +22,8 @@ import { serverTlsOptions, type TlsMaterial } from './ebms/transport/tls.js';
 import { CrlStore } from './pki/trust.js';
 import { attachHub, type HubRole } from './hub.js';
 import { createLogger, type Logger } from './log.js';
+import { IntakeService } from './routing/intake/service.js';
+import { scheduleRetention } from './routing/retention.js';
 import { Metrics } from './metrics.js';
 import { portalRouter } from './portal/app.js';
 import type { PortalContext } from './portal/context.js';
@@ -93,6 +95,11 @@ export async function startKnooppunt(config: LoadedConfig, opts: StartOptions = 
   };
 
   const hub: HubRole | null = config.mode === 'hub' ? attachHub(config, { store, msh, organisations, logger, metrics }) : null;
+  // ZIP intake (Aanleveren): entries go through the hub's own HubProcessor (seed 002 §3.1, §5).
+  const intake = hub ? new IntakeService({ store, processor: hub.processor, dataDir: config.dataDir, limits: config.intake, logger }) : undefined;
+  if (intake) ctx.intake = intake;
+  // Retention (seed 001 §4.2): read mailbox files after readHours, everything after days; logged per run.
+  const retention = scheduleRetention({ store, policy: config.retention, schedule: config.retention.schedule, logger });
   const portalCtx: PortalContext = {
     ...ctx, store,
     users: new UserService({ store, audit, lockoutAttempts: config.portal.lockoutAttempts, lockoutMinutes: config.portal.lockoutMinutes }),
@@ -126,6 +133,7 @@ export async function startKnooppunt(config: LoadedConfig, opts: StartOptions = 
   } catch (e) {
     clearInterval(sweepTimer);
     clearInterval(sessionTimer);
+    retention.stop();
     portal.close();
     ebms.close();
     await sweeping;
@@ -137,6 +145,8 @@ export async function startKnooppunt(config: LoadedConfig, opts: StartOptions = 
     void crls.refresh().then(() => { logCrlErrors(); ebms.setSecureContext(serverTlsOptions(tls())); });
   }, crls.refreshIntervalMs).unref() : undefined;
   void hub?.catchUp().catch((err: unknown) => logger.error({ err }, 'hub catch-up failed'));
+  intake?.kick(); // uploads a restart interrupted
+  const intakeTimer = intake ? setInterval(() => intake.kick(), 60_000).unref() : undefined;
   const host = (h: string) => (h === '0.0.0.0' || h === '::' ? 'localhost' : h.includes(':') ? `[${h}]` : h);
   const urls = {
     portal: `http://${host(config.listen.portal.host)}:${(portal.address() as AddressInfo).port}`,
@@ -148,7 +158,9 @@ export async function startKnooppunt(config: LoadedConfig, opts: StartOptions = 
     clearInterval(sweepTimer);
     clearInterval(sessionTimer);
     clearInterval(crlTimer);
-    await Promise.all([closeServer(portal), closeServer(ebms), sweeping]);
+    clearInterval(intakeTimer);
+    retention.stop();
+    await Promise.all([closeServer(portal), closeServer(ebms), sweeping, intake?.stop()]);
     hub?.stop();
     unobserve();
     await msh.stop();

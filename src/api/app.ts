@@ -10,12 +10,13 @@ import { mount, mountMethodNotAllowed, operation, type ApiModule, type Operation
 import { organisationModule } from './organisations.js';
 import { problemHandler } from './problem.js';
 import { routingModule } from './routes.js';
+import { uploadModule } from './uploads.js';
 import { z } from 'zod';
 
 export type { ApiModule } from './operation.js';
 
 /** The modules of the REST API; another module is added here (or passed to createApiApp) and is in OpenAPI at once. */
-export const API_MODULES: ApiModule[] = [organisationModule, cpaModule, messageModule, routingModule, mailboxModule];
+export const API_MODULES: ApiModule[] = [organisationModule, cpaModule, messageModule, routingModule, mailboxModule, uploadModule];
 
 /** Every operation of the API, the OpenAPI document's own included. */
 export function apiOperations(ctx: ApiContext, modules: ApiModule[] = []): Operation[] {

@@ -11,6 +11,7 @@ import type { TokenService } from '../registry/tokens.js';
 import type { MailboxService } from '../routing/mailbox.js';
 import type { RoutingTableService } from '../routing/routes.js';
 import type { StoreStatus } from '../store/store.js';
+import type { IntakeService } from '../routing/intake/service.js';
 
 /** What the REST API (and the portal) reach the core through: services, never the store (architecture map). */
 export interface ApiContext {
@@ -30,6 +31,8 @@ export interface ApiContext {
   mailbox: MailboxService;
   /** The store's health for /healthz. */
   health: () => Promise<StoreStatus>;
+  /** ZIP intake (Aanleveren); hub mode only (src/api/uploads.ts). */
+  intake?: IntakeService;
 }
 
 /** The authenticated caller. The hub operator's organisation may act for all (issue "The house" §11). */

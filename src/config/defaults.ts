@@ -68,6 +68,13 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'limits.xml.maxAttributes', type: 'number', default: 256, doc: 'Most attributes (namespace declarations included) on one XML element.' },
   { path: 'limits.xml.maxNameLength', type: 'number', default: 1024, doc: 'Longest XML element or attribute name, in characters.' },
   { path: 'limits.xml.maxAttributeValueLength', type: 'number', default: 65_536, doc: 'Longest XML attribute value, in characters.' },
+  { path: 'intake.maxUploadBytes', type: 'number', default: 1024 * MB, doc: 'Largest ZIP file accepted on Aanleveren (seed 001 §3.2: "mag niet groter zijn dan 1GB"); larger uploads are refused whole while streaming.' },
+  { path: 'intake.maxEntries', type: 'number', default: 100_000, doc: 'Most entries one uploaded ZIP may hold; more: the whole file is refused before any entry is processed.' },
+  { path: 'intake.maxUncompressedBytes', type: 'number', default: 10 * 1024 * MB, doc: 'Largest total uncompressed size of the entries of one ZIP (zip-bomb cap); more: the whole file is refused.' },
+  { path: 'intake.maxCompressionRatio', type: 'number', default: 100, doc: 'Highest compression ratio of one ZIP entry over 64 KiB (zip-bomb cap); an entry above it is refused in the verwerkingsverslag.' },
+  { path: 'retention.readHours', type: 'number', default: 168, doc: 'A mailbox file marked gelezen is deleted this many hours after it was read, unless the mark is removed (seed 001 §4.2).' },
+  { path: 'retention.days', type: 'number', default: 60, doc: 'Every mailbox file, every stored message (rows and raw bytes) and its Berichtenlog row is deleted this many days after arrival (seed 001 §4.2).' },
+  { path: 'retention.schedule', type: 'string', default: '7 * * * *', doc: 'When the retention job runs (cron expression, node-cron; default hourly at minute 7). It logs what it removed.' },
 ];
 
 export const ENV_PREFIX = 'KNOOPPUNT_';

@@ -1,3 +1,4 @@
+import cron from 'node-cron';
 import { z } from 'zod';
 
 /** OIN: 20 digits (IA ch06); the hub's own OIN carries no non-production suffix. */
@@ -60,6 +61,17 @@ export const configSchema = z.strictObject({
       maxNameLength: z.number().int().positive(),
       maxAttributeValueLength: z.number().int().positive(),
     }),
+  }),
+  intake: z.strictObject({
+    maxUploadBytes: z.number().int().positive(),
+    maxEntries: z.number().int().positive().max(1_000_000),
+    maxUncompressedBytes: z.number().int().positive(),
+    maxCompressionRatio: z.number().positive(),
+  }),
+  retention: z.strictObject({
+    readHours: z.number().positive(),
+    days: z.number().positive(),
+    schedule: z.string().refine((s) => cron.validate(s), 'must be a cron expression (node-cron), e.g. "7 * * * *"'),
   }),
 });
 

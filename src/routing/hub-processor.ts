@@ -10,6 +10,12 @@
  *   zender + referentienummer unique IB216 → StUF version of the exchange IB798 → route (IB101 CPA, IB102 none) →
  *   forward (ebMS, the same envelope bytes, action = StUF element name, ConversationId kept) or Portaal mailbox.
  *
+ * Portaal uploads (seed 002 §3.1, Aanleveren) go through the same checks in the same order, so a correct entry is
+ * routed exactly as if it had arrived over Digikoppeling. What differs follows from having no CPA: the uploader's
+ * organisation (not a TLS peer) must be authorised for the gemeentecode (IB002); the exchange must be set to the
+ * Portaal for sending, or not set (IB101); the message must belong to the product tab (IB240); a refusal goes into
+ * the verwerkingsverslag instead of a Fo01; a Fo01 cannot be uploaded.
+ *
  * Direction and retours. Which way a message goes follows from its functie in the iWmo/iJw catalogue, never from
  * where an earlier message came from: what a gemeente sends (301, 319, 325, and the retours 306/308/316/318 of
  * what it received) goes to the chain partner of the berichtstroom; what the zorgaanbieder side sends (305, 307,
@@ -93,6 +99,7 @@ export class HubProcessor {
   async #process(job: Job): Promise<ProcessOutcome> {
     const { msg, part } = job;
     if (!part) return this.#refuse(job, new StufError('RIN001', 'het ebMS-bericht bevat geen StUF-bericht'), undefined);
+    job.log.uploadId = msg.portaal?.uploadId ?? null;
 
     const pre = preflightEnvelope(part.content, { firstOnly: true });
     if (pre.kind === 'unreadable') {
@@ -100,7 +107,11 @@ export class HubProcessor {
       if (peeked) this.#logStuurgegevens(job, peeked);
       return this.#refuse(job, this.#versionError(part.content, pre.problems[0]!), peeked);
     }
-    if (pre.kind === 'fo01') return this.#forwardFo01(job, pre.fo01);
+    if (pre.kind === 'fo01') {
+      if (!msg.portaal) return this.#forwardFo01(job, pre.fo01);
+      this.#logStuurgegevens(job, pre.fo01.stuurgegevens);
+      return this.#refuse(job, new StufError('RIN001', 'een Fo01 wordt niet via het Portaal aangeleverd', { element: `GGK:${FO01_ELEMENT}` }), undefined);
+    }
     const envelop = (job.envelop = pre.envelop);
     this.#logStuurgegevens(job, envelop.stuurgegevens);
     job.log.stufElement = envelop.element;
@@ -123,6 +134,11 @@ export class HubProcessor {
     const { store } = this.#o;
     const sg = envelop.stuurgegevens;
     const def = berichtByType(sg.functie)!; // IB240 passed: a known berichttype
+    const portaal = job.msg.portaal;
+    if (portaal && def.berichtstroom !== portaal.berichtstroom) {
+      throw new StufError('IB240', `${def.berichttype} hoort niet bij product ${portaal.berichtstroom === 'ijw' ? 'iJw' : 'iWmo'}`,
+        { element: 'GGK:stuurgegevens/StUF:functie' });
+    }
     const naarAanbieder = def.direction === 'gemeente->aanbieder';
     const gemeentecode = (naarAanbieder ? sg.zender : sg.ontvanger).organisatie!;
     Object.assign(job.log, { berichtstroom: def.berichtstroom, berichttype: def.berichttype, gemeentecode });
@@ -152,13 +168,13 @@ export class HubProcessor {
     if (naarAanbieder) {
       for (const [code, element] of [[gemeentecode, ZENDER_ORG], [headerCode, headerElement]] as const) {
         const g = code === gemeentecode ? gemeente : await store.organisations.findByCode('gemeente', code);
-        if (!g || !g.oins.includes(job.msg.senderOin)) {
-          throw new StufError('IB002', `OIN ${job.msg.senderOin} mag niet optreden voor gemeente ${code}`, { element });
+        if (!g || !this.#mayActFor(job.msg, g)) {
+          throw new StufError('IB002', `${this.#who(job.msg)} mag niet optreden voor gemeente ${code}`, { element });
         }
       }
     } else {
-      if (!partnerOrg || !partnerOrg.oins.includes(job.msg.senderOin)) {
-        throw new StufError('IB002', `OIN ${job.msg.senderOin} is niet de ketenpartner voor berichtstroom ${def.berichtstroom}`, { element: ZENDER_ORG });
+      if (!partnerOrg || !this.#mayActFor(job.msg, partnerOrg)) {
+        throw new StufError('IB002', `${this.#who(job.msg)} is niet de ketenpartner voor berichtstroom ${def.berichtstroom}`, { element: ZENDER_ORG });
       }
       if (headerCode !== gemeentecode) {
         throw new StufError('IB002', `gemeentecode ${headerCode} in het bericht wijkt af van StUF ontvanger ${gemeentecode}`, { element: headerElement });
@@ -181,10 +197,12 @@ export class HubProcessor {
     if (ingesteld !== ONTVANGEN_VERSIE) {
       throw new StufError('IB798', `ontvangen StUF-versie ${ONTVANGEN_VERSIE}, ingesteld voor deze uitwisseling ${ingesteld}`, { element: `GGK:${envelop.element}` });
     }
-    const expectedCpa = naarAanbieder ? (sendRoute ? sendRoute.cpaId : job.msg.cpaId) : partner!.cpaId;
-    if (expectedCpa !== job.msg.cpaId) {
+    // A Portaal upload came in over no CPA (null): allowed when the exchange is set to the Portaal or not set.
+    const receivedCpa = portaal ? null : job.msg.cpaId;
+    const expectedCpa = naarAanbieder ? (sendRoute ? sendRoute.cpaId : receivedCpa) : partner!.cpaId;
+    if (expectedCpa !== receivedCpa) {
       const van = naarAanbieder ? `gemeente ${gemeentecode}` : partnerOrg!.id;
-      throw new StufError('IB101', `${def.berichttype} van ${van} is ingesteld op ${expectedCpa ? `CPA ${expectedCpa}` : 'het Portaal'}, ontvangen over CPA ${job.msg.cpaId}`,
+      throw new StufError('IB101', `${def.berichttype} van ${van} is ingesteld op ${expectedCpa ? `CPA ${expectedCpa}` : 'het Portaal'}, ontvangen ${receivedCpa ? `over CPA ${receivedCpa}` : 'via het Portaal'}`,
         { element: ZENDER_ORG });
     }
 
@@ -233,7 +251,7 @@ export class HubProcessor {
     try {
       sent = await this.#o.sender.send({
         cpaId: target.cpaId, action: envelop.element, conversationId: job.msg.conversationId,
-        ...(heen ? { refToMessageId: heen.ebmsMessageId } : {}),
+        ...(heen?.ebmsMessageId ? { refToMessageId: heen.ebmsMessageId } : {}),
         ...(this.#o.messageIdDomain ? { messageId: `${sg.referentienummer}@${this.#o.messageIdDomain}` } : {}),
         parts: [{ contentId: part.contentId, contentType: part.contentType, content: part.content }],
       });
@@ -284,6 +302,8 @@ export class HubProcessor {
     const outcome: ProcessOutcome = { outcome: 'geweigerd', foutcode: error.code, detail: error.omschrijving, logId: job.log.id };
     if (refused) outcome.referentienummer = refused.referentienummer;
     try {
+      // A Portaal upload's refusal is shown in the verwerkingsverslag (seed 001 §4.1.2), not sent as a Fo01.
+      if (job.msg.portaal) return outcome;
       let xml: string | undefined;
       try {
         xml = refused && buildFo01(refused, error, {
@@ -316,6 +336,17 @@ export class HubProcessor {
     const m = GGK_VERSION.exec(content.subarray(0, 4096).toString('utf8'));
     if (!m || m[1] === ONTVANGEN_VERSIE) return error;
     return new StufError('IB798', `ontvangen StUF-versie ${m[1]}, de knooppunt verwerkt ${ONTVANGEN_VERSIE}`, { element: error.element ?? '/' });
+  }
+
+  /** IB002: the TLS peer's OIN, or for a Portaal upload the uploader's organisation or one of its OINs. */
+  #mayActFor(msg: InboundStufMessage, org: Organisation): boolean {
+    if (!msg.portaal) return org.oins.includes(msg.senderOin);
+    const { organisationId, oins } = msg.portaal;
+    return org.id === organisationId || org.oins.some((o) => oins.includes(o));
+  }
+
+  #who(msg: InboundStufMessage): string {
+    return msg.portaal ? `organisatie ${msg.portaal.organisationId}` : `OIN ${msg.senderOin}`;
   }
 
   async #isKetenpartner(code: string): Promise<boolean> {

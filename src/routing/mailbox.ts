@@ -1,7 +1,8 @@
 /**
  * The Portaal mailbox (GGk manual §6 "Bestanden ophalen"): messages routed to a gemeente whose exchange is set to
  * Portaal wait here as StUF envelopes. Downloading marks an item read; a read item is removed 168 hours later
- * unless the mark is taken away; anything is removed after 90 days; a user may delete a selection at once.
+ * unless the mark is taken away; anything is removed after 60 days (seed 001 §4.2, newer than seed 002 §6.1's 90
+ * days); a user may delete a selection at once. The retention job (src/routing/retention.ts) does it with the configured periods.
  * Every call is scoped: `organisationId` null means the hub operator (all mailboxes).
  */
 import { randomUUID } from 'node:crypto';
@@ -11,8 +12,8 @@ import { buildZip } from './zip.js';
 
 /** §6: "Een bestand dat gemarkeerd is als gelezen wordt na 168 uur verwijderd". */
 export const READ_RETENTION_MS = 168 * 3600 * 1000;
-/** §6.1: "Na 90 dagen worden de bestanden automatisch verwijderd." */
-export const MAX_RETENTION_MS = 90 * 24 * 3600 * 1000;
+/** Seed 001 §4.2: "Alle berichten worden, ongeacht de status, na 60 dagen verwijderd uit de database." */
+export const MAX_RETENTION_MS = 60 * 24 * 3600 * 1000;
 /** At most this many files in one ZIP download. */
 export const MAX_ZIP_ITEMS = 1000;
 

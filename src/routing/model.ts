@@ -30,15 +30,32 @@ export interface InboundPart {
   content: Buffer;
 }
 
-/** A business message the MSH accepted (and acknowledged) for the hub. */
+/** A business message the MSH accepted (and acknowledged) for the hub, or an entry of a Portaal upload. */
 export interface InboundStufMessage {
+  /** The ebMS MessageId; '' for a Portaal upload. */
   ebmsMessageId: string;
+  /** The CPA it came in over; '' for a Portaal upload. */
   cpaId: string;
-  /** The OIN of the peer (TLS client certificate / PartyId), already authenticated by the MSH. */
+  /** The OIN of the peer (TLS client certificate / PartyId), already authenticated by the MSH; '' for the Portaal. */
   senderOin: string;
   action: string;
   conversationId: string;
   parts: InboundPart[];
+  /** Set when the message was uploaded on the Aanleveren tab (seed 002 §3.1) instead of arriving over a CPA. */
+  portaal?: PortaalOrigin;
+}
+
+/**
+ * The uploader of a Portaal message: its organisation (the session's or API token's, already authenticated) and
+ * the OINs that organisation acts with — a samenwerkingsverband may act for every gemeente that lists one of
+ * them (IB002), exactly as for a Digikoppeling sender. Refusals go into the verwerkingsverslag, not into a Fo01.
+ */
+export interface PortaalOrigin {
+  uploadId: string;
+  organisationId: string;
+  oins: readonly string[];
+  /** The product tab it was uploaded on: a message of another berichtstroom is refused (IB240). */
+  berichtstroom: RouteBerichtstroom;
 }
 
 export interface StufSendRequest {

@@ -9,7 +9,7 @@ import type { PayloadHeader } from '../istandaarden/extract.js';
 import { validatePayload } from '../istandaarden/validate.js';
 import { StufError, isStufError } from '../stuf/errors.js';
 import { checkBerichtcode, checkFunctieConsistency, checkOneMessage, checkUuids } from '../stuf/checks.js';
-import { FO01_ELEMENT } from '../stuf/model.js';
+import { FO01_ELEMENT, MAX_MESSAGE_BYTES } from '../stuf/model.js';
 import type { Fo01Bericht, GgkEnvelop } from '../stuf/model.js';
 import { decodeXmlBestand, parseStufMessage } from '../stuf/parse.js';
 import type { ParseOptions } from '../stuf/parse.js';
@@ -62,6 +62,12 @@ export function preflightEnvelope(input: Uint8Array | string, options: Preflight
   } catch (err) {
     if (!isStufError(err)) throw err;
     if (add(err)) return result;
+  }
+  if (bytes !== undefined && bytes.length > MAX_MESSAGE_BYTES) {
+    // "De grootte van het bericht kent een maximum van 10 Mb" (GGk manual, Berichtenstandaard; seed 002 §5).
+    add(new StufError('IB007', `Bericht is ${bytes.length} bytes, maximaal ${MAX_MESSAGE_BYTES} bytes toegestaan`,
+      { element: 'GGK:parameters/GGK:bericht/GGK:xmlBestand' }));
+    return result;
   }
   if (bytes !== undefined) {
     if (add(checkOneMessage(envelop))) return result;

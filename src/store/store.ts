@@ -191,6 +191,11 @@ export interface MessageRepository {
   quarantine(id: string, at: string, reason: string): Promise<boolean>;
   /** Operator: a QUARANTINED message back to RECEIVED, unprocessed, attempts 0 (event RELEASED); false if not quarantined. */
   release(id: string, at: string): Promise<boolean>;
+  /**
+   * Retention (seed 001 §4.2): deletes messages created before `createdBefore` — rows, raw bytes, parts and events —
+   * except those still in the outbox. Returns how many were deleted.
+   */
+  purge(createdBefore: string): Promise<number>;
 }
 
 export interface OutboxRepository {
@@ -270,6 +275,8 @@ export interface RoutingLogEntry {
   targetCpaId: string | null;
   forwardedMessageId: string | null;
   mailboxItemId: string | null;
+  /** The Portaal upload the message came in with (Aanleveren); absent or null for Digikoppeling (then cpaId is set). */
+  uploadId?: string | null;
 }
 
 export interface RoutingLogFilter {
@@ -304,6 +311,8 @@ export interface RoutingRepository {
   releaseReferentie(ref: StufReferentie): Promise<void>;
   insertLog(entry: RoutingLogEntry): Promise<void>;
   listLog(filter?: RoutingLogFilter): Promise<RoutingLogEntry[]>;
+  /** Retention: deletes Berichtenlog rows from before `before`; returns how many. */
+  purgeLog(before: string): Promise<number>;
 }
 
 /** A file in an organisation's Portaal mailbox ("Bestanden ophalen"). */
@@ -348,6 +357,60 @@ export interface MailboxRepository {
   softDelete(id: string, at: string): Promise<boolean>;
   /** Retention: soft-deletes items read before `readBefore` and all items created before `createdBefore`. */
   expire(readBefore: string, createdBefore: string, at: string): Promise<number>;
+  /** Retention: removes items (and their content) created before `createdBefore` for good; returns how many. */
+  purge(createdBefore: string): Promise<number>;
+}
+
+/** Status of an uploaded file (seed 001 §4.1.1: Ontvangen, Bezig, Afgeleverd, Afgekeurd). */
+export type UploadStatus = 'ontvangen' | 'bezig' | 'afgeleverd' | 'afgekeurd';
+
+/** A file uploaded on the Aanleveren tab of a product (seed 002 §3.1). */
+export interface UploadRecord {
+  id: string;
+  organisationId: string;
+  berichtstroom: RouteBerichtstroom;
+  bestandsnaam: string;
+  size: number;
+  sha256: string | null;
+  uploadedBy: string | null;
+  status: UploadStatus;
+  /** Whole-file refusal (seed 002 §5 category 1): the seed's message; then there is no verwerkingsverslag. */
+  foutmelding: string | null;
+  entryCount: number | null;
+  createdAt: string;
+  startedAt: string | null;
+  /** When processing is expected to end ("Bezig, verwachte aflevertijd HH:MM"). */
+  expectedDoneAt: string | null;
+  finishedAt: string | null;
+}
+
+export type UploadEntryResultaat = 'doorgestuurd' | 'postbus' | 'dubbel' | 'geweigerd';
+
+/** One line of the verwerkingsverslag (seed 001 §4.1.2): a ZIP entry and what became of it. */
+export interface UploadEntry {
+  uploadId: string;
+  idx: number;
+  bestandsnaam: string;
+  berichttype: string | null;
+  referentienummer: string | null;
+  sha256: string | null;
+  resultaat: UploadEntryResultaat;
+  foutcode: string | null;
+  reden: string | null;
+  logId: string | null;
+}
+
+export interface UploadRepository {
+  insert(upload: UploadRecord): Promise<void>;
+  get(id: string): Promise<UploadRecord | null>;
+  list(filter?: { organisationId?: string; berichtstroom?: RouteBerichtstroom; statuses?: UploadStatus[]; limit?: number; offset?: number }): Promise<UploadRecord[]>;
+  update(id: string, change: Partial<Pick<UploadRecord, 'status' | 'foutmelding' | 'entryCount' | 'startedAt' | 'expectedDoneAt' | 'finishedAt' | 'sha256'>>): Promise<void>;
+  addEntry(entry: UploadEntry): Promise<void>;
+  entries(uploadId: string): Promise<UploadEntry[]>;
+  /** An earlier delivered entry of the organisation with these exact bytes (seed 002 §5: a re-upload is no problem). */
+  findDelivered(organisationId: string, sha256: string): Promise<UploadEntry | null>;
+  /** Finished uploads, newest first, for estimating processing time. */
+  recentFinished(limit: number): Promise<UploadRecord[]>;
 }
 
 /** A portal account (issue 16 §1). Roles and products are plain strings here; their meaning is the portal's. */
@@ -408,6 +471,7 @@ export interface Store {
   readonly mailbox: MailboxRepository;
   readonly users: UserRepository;
   readonly sessions: SessionRepository;
+  readonly uploads: UploadRepository;
   migrate(): Promise<MigrationResult>;
   status(): Promise<StoreStatus>;
   close(): Promise<void>;

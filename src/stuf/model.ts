@@ -28,6 +28,9 @@ export type EnvelopBerichtcode = (typeof berichtcodeOfElement)[EnvelopElement];
 /** Whole Di01/Du01 incl. base64 payload: at most 25 MB (GGk manual §3.2; iStandaarden OP179; Fo01 IB007). */
 export const MAX_ENVELOPE_BYTES = 25 * 1024 * 1024;
 
+/** The message inside the envelope (decoded xmlBestand): at most 10 MB (GGk manual "Berichtenstandaard"; Fo01 IB007). */
+export const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+
 /** ggk0210 referentienummer/crossRefnummer pattern (UUID version 4, lower-case hex; Fo01 IB009). */
 export const UUID_V4_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

@@ -118,6 +118,8 @@ export function sqliteMessages(db: Db): { messages: MessageRepository; outbox: O
     if (e) insEvent.run(id, e.at, e.event, e.detail);
   });
 
+  const purgeMessages = db.prepare(`DELETE FROM messages WHERE created_at < ?
+    AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = messages.id)`);
   const messages: MessageRepository = {
     insertInbound(m, ps, e, reply) { return grouped(() => inboundTx(m, ps, e, reply)); },
     insertOutbound(m, ps, e, d) { return grouped(() => { outboundTx(m, ps, e, d); }); },
@@ -177,6 +179,8 @@ export function sqliteMessages(db: Db): { messages: MessageRepository; outbox: O
         return changed;
       })();
     },
+    // Parts, events (and outbox rows, none by the condition) go with ON DELETE CASCADE.
+    async purge(createdBefore) { return purgeMessages.run(createdBefore).changes; },
   };
 
   const stats = db.prepare('SELECT COUNT(*) AS n, MIN(m.created_at) AS oldest FROM deliveries d JOIN messages m ON m.id = d.message_id');

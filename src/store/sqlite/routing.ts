@@ -29,7 +29,7 @@ const LOG_COLUMNS: Record<keyof RoutingLogEntry, string> = {
   berichtstroom: 'berichtstroom', berichttype: 'berichttype', gemeentecode: 'gemeentecode', zenderOrganisatie: 'zender_organisatie',
   ontvangerOrganisatie: 'ontvanger_organisatie', referentienummer: 'referentienummer', crossRefnummer: 'cross_refnummer',
   outcome: 'outcome', foutcode: 'foutcode', detail: 'detail', targetOrganisationId: 'target_organisation_id',
-  targetCpaId: 'target_cpa_id', forwardedMessageId: 'forwarded_message_id', mailboxItemId: 'mailbox_item_id',
+  targetCpaId: 'target_cpa_id', forwardedMessageId: 'forwarded_message_id', mailboxItemId: 'mailbox_item_id', uploadId: 'upload_id',
 };
 const LOG_KEYS = Object.keys(LOG_COLUMNS) as (keyof RoutingLogEntry)[];
 const LOG_SELECT = `SELECT ${LOG_KEYS.map((k) => `${LOG_COLUMNS[k]} AS ${k}`).join(', ')} FROM routing_log`;
@@ -54,6 +54,7 @@ export function sqliteRouting(db: Db): RoutingRepository {
   const release = db.prepare('DELETE FROM stuf_referenties WHERE zender_organisatie = ? AND zender_applicatie = ? AND referentienummer = ?');
   const insLog = db.prepare(`INSERT INTO routing_log (${LOG_KEYS.map((k) => LOG_COLUMNS[k]).join(', ')}) VALUES (${LOG_KEYS.map((k) => `@${k}`).join(', ')})`);
 
+  const purgeLog = db.prepare('DELETE FROM routing_log WHERE at < ?');
   return {
     async upsertRoute(r) { upsert.run(r); },
     async getRoute(k) { const r = get.get(k) as RouteRow | undefined; return r ? toRoute(r) : null; },
@@ -67,7 +68,8 @@ export function sqliteRouting(db: Db): RoutingRepository {
     async listKetenpartners() { return (allKeten.all() as KetenRow[]).map(toKeten); },
     async reserveReferentie(ref, at) { return reserve.run(ref.zenderOrganisatie, ref.zenderApplicatie, ref.referentienummer, at).changes > 0; },
     async releaseReferentie(ref) { release.run(ref.zenderOrganisatie, ref.zenderApplicatie, ref.referentienummer); },
-    async insertLog(e) { insLog.run(e); },
+    async purgeLog(before) { return purgeLog.run(before).changes; },
+    async insertLog(e) { insLog.run({ ...e, uploadId: e.uploadId ?? null }); },
     async listLog(f = {}) {
       const where: string[] = [];
       const args: unknown[] = [];
@@ -104,6 +106,7 @@ export function sqliteMailbox(db: Db): MailboxRepository {
   const softDelete = db.prepare('UPDATE mailbox_items SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL');
   const expire = db.prepare(`UPDATE mailbox_items SET deleted_at = @at WHERE deleted_at IS NULL
     AND ((read_at IS NOT NULL AND read_at < @readBefore) OR created_at < @createdBefore)`);
+  const purge = db.prepare('DELETE FROM mailbox_items WHERE created_at < ?');
   return {
     async insert(item, data) { ins.run({ ...item, content: data }); },
     async count() { return (countItems.get() as { n: number }).n; },
@@ -126,5 +129,6 @@ export function sqliteMailbox(db: Db): MailboxRepository {
     async setRead(id, at) { return setRead.run(at, id).changes > 0; },
     async softDelete(id, at) { return softDelete.run(at, id).changes > 0; },
     async expire(readBefore, createdBefore, at) { return expire.run({ readBefore, createdBefore, at }).changes; },
+    async purge(createdBefore) { return purge.run(createdBefore).changes; },
   };
 }

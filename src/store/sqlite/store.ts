@@ -1,6 +1,6 @@
 import type {
   CpaRepository, MailboxRepository, MessageRepository, MigrationResult, OrganisationRepository, OutboxRepository, RoutingRepository, SessionRepository, Store,
-  StoreStatus, TokenRepository, UserRepository,
+  StoreStatus, TokenRepository, UploadRepository, UserRepository,
 } from '../store.js';
 import { sqliteCpas } from './cpas.js';
 import { sqliteMessages } from './messages.js';
@@ -8,6 +8,7 @@ import { migrate, openDatabase, schemaVersion, type Db } from './database.js';
 import { sqliteOrganisations, sqliteTokens } from './organisations.js';
 import { sqliteMailbox, sqliteRouting } from './routing.js';
 import { sqliteSessions, sqliteUsers } from './users.js';
+import { sqliteUploads } from './uploads.js';
 
 /** The embedded store: one SQLite file (better-sqlite3 12.x; 13.x segfaults on Node 20, node-stack.md §7). */
 export class SqliteStore implements Store {
@@ -22,6 +23,7 @@ export class SqliteStore implements Store {
   readonly mailbox: MailboxRepository;
   readonly users: UserRepository;
   readonly sessions: SessionRepository;
+  readonly uploads: UploadRepository;
   readonly #path: string;
 
   /** Use `SqliteStore.open()`: repositories prepare statements, so the schema must be migrated first. */
@@ -36,6 +38,7 @@ export class SqliteStore implements Store {
     this.mailbox = sqliteMailbox(db);
     this.users = sqliteUsers(db);
     this.sessions = sqliteSessions(db);
+    this.uploads = sqliteUploads(db);
   }
 
   /** Open (or create) the file and bring the schema up to date. */

@@ -30,7 +30,7 @@ describe('HubProcessor routing', () => {
       stufElement: 'envelopHeenbericht-ggk_Di01', berichtstroom: 'ijw', berichttype: 'JW301', gemeentecode: '0363', zenderOrganisatie: '0363',
       ontvangerOrganisatie: AGB, referentienummer: ref, crossRefnummer: null, outcome: 'doorgestuurd', foutcode: null,
       detail: out.detail, targetOrganisationId: `ketenpartner:${OIN.vecozo}`, targetCpaId: 'CPA-VECOZO',
-      forwardedMessageId: `${ref}@hub.example`, mailboxItemId: null,
+      forwardedMessageId: `${ref}@hub.example`, mailboxItemId: null, uploadId: null,
     });
   });
 

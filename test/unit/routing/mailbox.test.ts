@@ -51,7 +51,7 @@ describe('MailboxService', () => {
   const deliver = (org: string, name: string) => mailbox.deliver({ organisationId: org, berichttype: 'JW302', bestandsnaam: name, content: Buffer.from(`<${name}/>`) });
   const own = { organisationId: 'gemeente:0363' };
 
-  test('retention: read items go after 168 hours unless unmarked; everything after 90 days', async () => {
+  test('retention: read items go after 168 hours unless unmarked; everything after 60 days (seed 001 §4.2)', async () => {
     const read = await deliver('gemeente:0363', 'read.xml');
     const unmarked = await deliver('gemeente:0363', 'unmarked.xml');
     const unread = await deliver('gemeente:0363', 'unread.xml');
@@ -63,7 +63,7 @@ describe('MailboxService', () => {
     now = new Date(now.getTime() + 2);
     expect(await mailbox.expire()).toBe(1);
     expect((await mailbox.list(own)).map((i) => i.bestandsnaam).sort()).toEqual(['unmarked.xml', 'unread.xml']);
-    now = new Date('2024-09-29T12:00:01Z'); // 90 days + 1 s
+    now = new Date(Date.parse('2024-07-01T12:00:00Z') + 60 * 86_400_000 + 1000); // 60 days + 1 s
     expect(await mailbox.expire()).toBe(2);
     expect(await mailbox.list(own)).toEqual([]);
     expect((await store.mailbox.get(unread.id))!.deletedAt).toBe(now.toISOString());
