@@ -57,11 +57,13 @@ export const mailboxModule: ApiModule = (ctx) => [
     responses: { 200: { description: 'The files (X-Mailbox-Items: how many)', contentType: 'application/zip' } },
     errors: { 404: 'An id is not in the caller\'s mailbox' },
     handler: async ({ body, principal, res }) => {
-      const { zip, items } = await ctx.mailbox.downloadZip(scopeOf(principal), body.ids);
+      const { stream, items } = await ctx.mailbox.downloadZipStream(scopeOf(principal), body.ids);
       res.setHeader('Content-Type', 'application/zip');
       res.setHeader('Content-Disposition', attachment(`postbus-${new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}.zip`));
       res.setHeader('X-Mailbox-Items', String(items.length));
-      res.send(zip);
+      // Streamed (yazl): each file is read from the store when the ZIP writer reaches it.
+      stream.on('error', (err) => { ctx.logger.error({ err }, 'mailbox ZIP download failed'); res.destroy(err); });
+      stream.pipe(res);
     },
   }),
   operation({

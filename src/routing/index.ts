@@ -4,4 +4,4 @@ export { RoutingTableService, cpaProblem, richtingOf, type KetenpartnerInput, ty
 export { HubProcessor, type HubProcessorOptions } from './hub-processor.js';
 export { MailboxService, READ_RETENTION_MS, MAX_RETENTION_MS, type MailboxScope, type NewMailboxItem } from './mailbox.js';
 export { preflightEnvelope, payloadFout, type PreflightResult } from './preflight.js';
-export { buildZip, crc32, type ZipEntry } from './zip.js';
+export { buildZip, zipStream, type ZipEntry } from './zip.js';

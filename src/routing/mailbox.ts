@@ -8,7 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { GatewayError, ValidationError } from '../errors.js';
 import type { MailboxFilter, MailboxItem, Store } from '../store/store.js';
-import { buildZip } from './zip.js';
+import type { Readable } from 'node:stream';
+import { zipStream, type ZipEntry } from './zip.js';
 
 /** §6: "Een bestand dat gemarkeerd is als gelezen wordt na 168 uur verwijderd". */
 export const READ_RETENTION_MS = 168 * 3600 * 1000;
@@ -74,8 +75,19 @@ export class MailboxService {
     return { item: await this.#markRead(item), content };
   }
 
-  /** Download a selection as one ZIP (STORED); every item is marked read. Unknown ids: ERR_NOT_FOUND for all. */
+  /** Download a selection as one ZIP (in memory; see `downloadZipStream`). */
   async downloadZip(scope: MailboxScope, ids: unknown): Promise<{ items: MailboxItem[]; zip: Buffer }> {
+    const { items, stream } = await this.downloadZipStream(scope, ids);
+    const chunks: Buffer[] = [];
+    for await (const c of stream as AsyncIterable<Buffer>) chunks.push(c);
+    return { items, zip: Buffer.concat(chunks) };
+  }
+
+  /**
+   * Download a selection as one ZIP, streamed: each file's content is read from the store when the ZIP writer
+   * reaches it. Every item is marked read (§6). Unknown ids: ERR_NOT_FOUND for all, before anything is written.
+   */
+  async downloadZipStream(scope: MailboxScope, ids: unknown): Promise<{ items: MailboxItem[]; stream: Readable }> {
     if (!Array.isArray(ids) || ids.length === 0 || ids.some((i) => typeof i !== 'string')) {
       throw new ValidationError('Invalid selection', [{ path: 'ids', message: 'a non-empty list of mailbox item ids' }]);
     }
@@ -83,16 +95,18 @@ export class MailboxService {
     const unique = [...new Set(ids as string[])];
     const items = await Promise.all(unique.map((id) => this.get(scope, id)));
     const names = new Map<string, number>();
-    const entries = [];
-    for (const item of items) {
-      const content = await this.#store.mailbox.content(item.id);
-      if (!content) throw new GatewayError('ERR_NOT_FOUND', `no mailbox item ${item.id}`);
-      entries.push({ name: uniqueName(item.bestandsnaam, names), content, modified: new Date(item.createdAt) });
-    }
-    const zip = buildZip(entries);
+    const entries: ZipEntry[] = items.map((item) => ({
+      name: uniqueName(item.bestandsnaam, names), modified: new Date(item.createdAt),
+      content: async () => {
+        const content = await this.#store.mailbox.content(item.id);
+        if (!content) throw new GatewayError('ERR_NOT_FOUND', `no mailbox item ${item.id}`);
+        return content;
+      },
+    }));
+    const stream = zipStream(entries);
     const read = [];
     for (const item of items) read.push(await this.#markRead(item));
-    return { items: read, zip };
+    return { items: read, stream };
   }
 
   /** Set or clear the read mark (§6: clearing it keeps the item beyond 168 hours). */

@@ -3,34 +3,35 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MailboxService } from '../../../src/routing/mailbox.js';
-import { buildZip, crc32 } from '../../../src/routing/zip.js';
+import { buildZip, zipStream } from '../../../src/routing/zip.js';
 import { SqliteStore } from '../../../src/store/sqlite/store.js';
 import { OrganisationService } from '../../../src/registry/organisations.js';
 
-describe('ZIP writer', () => {
-  test('CRC-32 check value (ISO 3309: "123456789" → cbf43926)', () => {
-    expect(crc32(Buffer.from('123456789')).toString(16)).toBe('cbf43926');
-    expect(crc32(Buffer.alloc(0))).toBe(0);
-  });
-
-  test('unzip and Python zipfile read the archive: names (UTF-8), contents and CRCs', () => {
+describe('ZIP writer (yazl)', () => {
+  test('unzip and Python zipfile read the archive: names (UTF-8), contents and CRCs; lazy contents fetched when written', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zip-'));
     const zip = join(dir, 'a.zip');
-    writeFileSync(zip, buildZip([
+    const fetched: string[] = [];
+    writeFileSync(zip, await buildZip([
       { name: 'JW302_één.xml', content: Buffer.from('<a>é</a>') },
       { name: 'leeg.xml', content: Buffer.alloc(0) },
-      { name: 'groot.bin', content: Buffer.alloc(300_000, 7) },
+      { name: 'groot.bin', content: async () => { fetched.push('groot.bin'); return Buffer.alloc(300_000, 7); } },
     ]));
+    expect(fetched).toEqual(['groot.bin']);
     expect(execFileSync('unzip', ['-t', zip], { encoding: 'utf8' })).toContain('No errors detected in compressed data');
-    const py = 'import sys,zipfile;z=zipfile.ZipFile(sys.argv[1]);assert z.testzip() is None;print([(i.filename,i.file_size,i.compress_type) for i in z.infolist()]);print(z.read("JW302_één.xml").decode())';
+    const py = 'import sys,zipfile;z=zipfile.ZipFile(sys.argv[1]);assert z.testzip() is None;print([(i.filename,i.file_size) for i in z.infolist()]);print(z.read("JW302_één.xml").decode())';
     expect(execFileSync('python3', ['-c', py, zip], { encoding: 'utf8' }))
-      .toBe("[('JW302_één.xml', 9, 0), ('leeg.xml', 0, 0), ('groot.bin', 300000, 0)]\n<a>é</a>\n");
+      .toBe("[('JW302_één.xml', 9), ('leeg.xml', 0), ('groot.bin', 300000)]\n<a>é</a>\n");
   });
 
-  test('refuses unsafe or duplicate names', () => {
-    expect(() => buildZip([{ name: '../etc/passwd', content: Buffer.alloc(1) }])).toThrow('zip: unsafe entry name "../etc/passwd"');
-    expect(() => buildZip([{ name: '/abs', content: Buffer.alloc(1) }])).toThrow('unsafe entry name');
-    expect(() => buildZip([{ name: 'a', content: Buffer.alloc(1) }, { name: 'a', content: Buffer.alloc(1) }])).toThrow('zip: duplicate entry name a');
+  test('refuses unsafe or duplicate names before writing anything', () => {
+    expect(() => zipStream([{ name: '../etc/passwd', content: Buffer.alloc(1) }])).toThrow('zip: unsafe entry name "../etc/passwd"');
+    expect(() => zipStream([{ name: '/abs', content: Buffer.alloc(1) }])).toThrow('unsafe entry name');
+    expect(() => zipStream([{ name: 'a', content: Buffer.alloc(1) }, { name: 'a', content: Buffer.alloc(1) }])).toThrow('zip: duplicate entry name a');
+  });
+
+  test('a content fetch that fails fails the stream', async () => {
+    await expect(buildZip([{ name: 'a.xml', content: async () => { throw new Error('gone'); } }])).rejects.toThrow('gone');
   });
 });
 
