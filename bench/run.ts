@@ -4,7 +4,8 @@
  * and writes .tmp/bench-results.json. Speed targets live here as ratios, never as timed assertions in tests.
  *
  *   BENCH_QUICK=1          smaller runs (a smoke test of the benchmark itself, figures not meaningful)
- *   BENCH_ONLY=micro,msh,hub  run only these groups (e.g. under node --cpu-prof)
+ *   BENCH_ONLY=micro,msh,hub,intake  run only these groups (e.g. under node --cpu-prof)
+ *   BENCH_INTAKE_MB=1024   size of the generated ZIP for the intake group (default 64, QUICK 8)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -15,6 +16,7 @@ import { assertClean, rate, runLoad, summarise, type LoadResult, type Summary } 
 import { createWorld, type World } from './lib/world.js';
 import { startFloor } from './e2e/floor.js';
 import { hubRun, prepareDi01s, setupHub } from './e2e/hub.js';
+import { intakeRun } from './e2e/intake.js';
 import { mshPingRun, prepareMessages, preparePings, receiverRun, setupMsh, slice, type Prepared } from './e2e/msh.js';
 import { run as cpaMicro } from './micro/cpa.js';
 import { run as istandaardenMicro } from './micro/istandaarden.js';
@@ -22,7 +24,7 @@ import { run as securityMicro } from './micro/security.js';
 import { run as xmlDepthMicro } from './micro/xml-depth.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'micro,msh,hub').split(',').map((x) => x.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'micro,msh,hub,intake').split(',').map((x) => x.trim()));
 const CONCURRENCY = 16;
 type Kind = 'ping' | 'osb-rm' | 'osb-rm-s' | 'osb-rm-e';
 /** Interleaved rounds of the MSH figures, pre-built messages per round and kind, and the time cap of each part. */
@@ -68,6 +70,7 @@ async function main(): Promise<void> {
   try {
     if (ONLY.has('msh')) await mshGroup(world);
     if (ONLY.has('hub')) await hubGroup(world);
+    if (ONLY.has('intake')) await intakeGroup(world, repo);
   } finally {
     await world.close();
   }
@@ -150,6 +153,16 @@ async function hubGroup(world: World): Promise<void> {
   log(`hub path: ${single.bodies.length} messages one at a time`);
   const h1 = await hubRun(hs, slice(warm, 0, 0), single, 1, 30_000);
   record('hub.jw301.single', h1, 'the same with 1 in flight on the first hop: end-to-end latency without a backlog');
+  await world.stopAll();
+}
+
+/** ZIP intake: a generated ZIP uploaded to a hub running as its own process; its peak RSS and entries/s. */
+async function intakeGroup(world: World, repo: string): Promise<void> {
+  const mb = Number(process.env.BENCH_INTAKE_MB ?? (QUICK ? 8 : 64));
+  const r = await intakeRun(world, repo, { targetBytes: mb * 1048576, entryBytes: 48 * 1024, timeoutMs: 4 * 3_600_000, log });
+  for (const [k, v] of Object.entries(r)) results[`intake.${k}`] = typeof v === 'number' ? Number(v.toFixed(2)) : v;
+  rows.push({ name: 'intake.peak_rss', value: `${f(r.peakRssMb)} MB`, note: `server process (idle ${f(r.idleRssMb)} MB) while a ${f(r.zipBytes / 1048576)} MB ZIP was uploaded and processed; target < 256 MB` });
+  rows.push({ name: 'intake.entries', value: `${f(r.perSecond)}/s`, note: `${r.entries} entries of ≈ 48 KB in ${f(r.processSeconds)} s → ${r.status}, ${r.refused} refused; upload ${f(r.uploadMBps)} MB/s` });
   await world.stopAll();
 }
 

@@ -70,7 +70,7 @@ export function cpaServiceOf(node: Knooppunt): CpaService {
   return node.msh.deps.cpas;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.listen(0, '127.0.0.1', () => {
