@@ -5,7 +5,7 @@
  *
  *   BENCH_QUICK=1          smaller runs (a smoke test of the benchmark itself, figures not meaningful)
  *   BENCH_ONLY=micro,msh,hub,intake  run only these groups (e.g. under node --cpu-prof)
- *   BENCH_INTAKE_MB=1024   size of the generated ZIP for the intake group (default 64, QUICK 8)
+ *   BENCH_INTAKE_MB=1024   size of the generated ZIP for the intake group (default 16, QUICK 8)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -158,7 +158,7 @@ async function hubGroup(world: World): Promise<void> {
 
 /** ZIP intake: a generated ZIP uploaded to a hub running as its own process; its peak RSS and entries/s. */
 async function intakeGroup(world: World, repo: string): Promise<void> {
-  const mb = Number(process.env.BENCH_INTAKE_MB ?? (QUICK ? 8 : 64));
+  const mb = Number(process.env.BENCH_INTAKE_MB ?? (QUICK ? 8 : 16));
   const r = await intakeRun(world, repo, { targetBytes: mb * 1048576, entryBytes: 48 * 1024, timeoutMs: 4 * 3_600_000, log });
   for (const [k, v] of Object.entries(r)) results[`intake.${k}`] = typeof v === 'number' ? Number(v.toFixed(2)) : v;
   rows.push({ name: 'intake.peak_rss', value: `${f(r.peakRssMb)} MB`, note: `server process (idle ${f(r.idleRssMb)} MB) while a ${f(r.zipBytes / 1048576)} MB ZIP was uploaded and processed; target < 256 MB` });
