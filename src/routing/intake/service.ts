@@ -62,6 +62,10 @@ export interface NewUpload {
 /** Shutdown while an upload is processed: the rest of it is done after the restart. */
 class Stopped extends Error {}
 
+/** Entries in the hub's checks and routing at once, and their bytes at most (one entry always goes). */
+const IN_FLIGHT = 4;
+const IN_FLIGHT_BYTES = 32 * 1024 * 1024;
+
 /** The ratio cap applies to entries above this size: small XML files may compress very well. */
 const RATIO_MIN_BYTES = 64 * 1024;
 
@@ -202,12 +206,31 @@ export class IntakeService {
       return;
     }
     try {
-      await zip.each(async (info, read) => {
-        if (this.#stopped) throw new Stopped();
-        if (done.has(info.idx)) return;
-        const entry = await this.#entry(upload, organisation?.oins ?? [], info, read);
-        await store.uploads.addEntry(entry);
-      });
+      // Entries are unpacked one by one in ZIP order; up to IN_FLIGHT of them are in the hub's checks and routing at
+      // once (their stores share one group commit), bounded in bytes so memory stays small whatever the ZIP holds.
+      const inFlight = new Set<Promise<void>>();
+      let inFlightBytes = 0;
+      let failure: unknown;
+      try {
+        await zip.each(async (info, read) => {
+          if (failure) throw failure;
+          if (this.#stopped) throw new Stopped();
+          if (done.has(info.idx)) return;
+          const unpacked = await this.#unpack(upload, info, read);
+          if (!Buffer.isBuffer(unpacked)) { await store.uploads.addEntry(unpacked); return; }
+          while (inFlight.size >= IN_FLIGHT || (inFlight.size > 0 && inFlightBytes + unpacked.length > IN_FLIGHT_BYTES)) await Promise.race(inFlight);
+          if (failure) throw failure;
+          inFlightBytes += unpacked.length;
+          const work: Promise<void> = this.#route(upload, organisation?.oins ?? [], info, unpacked)
+            .then((entry) => store.uploads.addEntry(entry))
+            .catch((err: unknown) => { failure ??= err; })
+            .finally(() => { inFlight.delete(work); inFlightBytes -= unpacked.length; });
+          inFlight.add(work);
+        });
+      } finally {
+        await Promise.all(inFlight);
+      }
+      if (failure) throw failure;
     } catch (err) {
       if (err instanceof Stopped) return; // stays 'bezig'; resumed at the next start
       if (!(err instanceof ZipFileError)) throw err;
@@ -223,8 +246,8 @@ export class IntakeService {
     this.#o.logger?.info({ uploadId: upload.id, status, entries: entries.length, refused: entries.filter((e) => e.resultaat === 'geweigerd').length }, 'upload processed');
   }
 
-  /** One entry: the ZIP-level checks, then the hub's checks and routing. */
-  async #entry(upload: UploadRecord, oins: readonly string[], info: ZipEntryInfo, read: (max: number) => Promise<Buffer>): Promise<UploadEntry> {
+  /** One entry's ZIP-level checks and its bytes, or its refusal. */
+  async #unpack(upload: UploadRecord, info: ZipEntryInfo, read: (max: number) => Promise<Buffer>): Promise<UploadEntry | Buffer> {
     const name = info.name;
     const segments = name.split('/');
     if (name.includes('\\') || name.startsWith('/') || /^[A-Za-z]:/.test(name) || segments.includes('..') || name.includes('\0')) {
@@ -244,13 +267,17 @@ export class IntakeService {
     if (info.compressionMethod !== 0 && info.compressionMethod !== 8) {
       return this.#refusal(upload, info, 'ZIP006', `compressiemethode ${info.compressionMethod} wordt niet ondersteund`);
     }
-    let content: Buffer;
     try {
-      content = await read(MAX_ENVELOPE_BYTES);
+      return await read(MAX_ENVELOPE_BYTES);
     } catch (err) {
       if (err instanceof ZipEntryError) return this.#refusal(upload, info, 'ZIP006', err.message);
       throw err;
     }
+  }
+
+  /** A re-upload of delivered bytes is `dubbel`; anything else goes through the hub's checks and routing. */
+  async #route(upload: UploadRecord, oins: readonly string[], info: ZipEntryInfo, content: Buffer): Promise<UploadEntry> {
+    const name = info.name;
     const sha256 = createHash('sha256').update(content).digest('hex');
     const base = { uploadId: upload.id, idx: info.idx, bestandsnaam: name, sha256 };
     const earlier = await this.#o.store.uploads.findDelivered(upload.organisationId, sha256);
