@@ -97,3 +97,19 @@ export class OrganisationService {
     return org;
   }
 }
+
+/**
+ * The OINs an organisation acts with itself (the portal's rule, src/portal/access.ts): a gemeente's authorised OINs
+ * minus those registered as the code of another organisation (a service provider registered as ketenpartner, or
+ * the hub) — two gemeenten sharing a service provider do not act for each other; any other organisation: its
+ * registered OINs, or its code.
+ */
+export async function ownOins(store: Store, org: Organisation): Promise<string[]> {
+  if (org.kind !== 'gemeente') return org.oins.length > 0 ? org.oins : [org.code];
+  const out: string[] = [];
+  for (const oin of org.oins) {
+    const owner = (await store.organisations.findByCode('ketenpartner', oin)) ?? (await store.organisations.findByCode('knooppunt', oin));
+    if (!owner) out.push(oin);
+  }
+  return out;
+}

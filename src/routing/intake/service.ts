@@ -19,6 +19,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GatewayError } from '../../errors.js';
 import type { Logger } from '../../log.js';
+import { ownOins } from '../../registry/organisations.js';
 import type { RouteBerichtstroom, Store, UploadEntry, UploadRecord } from '../../store/store.js';
 import { StufError } from '../../stuf/errors.js';
 import { MAX_ENVELOPE_BYTES } from '../../stuf/model.js';
@@ -196,6 +197,8 @@ export class IntakeService {
     }
     const done = new Set((await store.uploads.entries(upload.id)).map((e) => e.idx)); // resumed after a restart
     const organisation = await store.organisations.get(upload.organisationId);
+    // IB002 for a Portaal upload: the uploader's own organisation and the gemeenten that authorised its own OINs.
+    const oins = organisation ? await ownOins(store, organisation) : [];
     let zip;
     try {
       zip = await openForReading(this.#path(upload.id));
@@ -221,7 +224,7 @@ export class IntakeService {
           while (inFlight.size >= IN_FLIGHT || (inFlight.size > 0 && inFlightBytes + unpacked.length > IN_FLIGHT_BYTES)) await Promise.race(inFlight);
           if (failure) throw failure;
           inFlightBytes += unpacked.length;
-          const work: Promise<void> = this.#route(upload, organisation?.oins ?? [], info, unpacked)
+          const work: Promise<void> = this.#route(upload, oins, info, unpacked)
             .then((entry) => store.uploads.addEntry(entry))
             .catch((err: unknown) => { failure ??= err; })
             .finally(() => { inFlight.delete(work); inFlightBytes -= unpacked.length; });

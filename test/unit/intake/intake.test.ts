@@ -121,6 +121,17 @@ describe('IntakeService', () => {
     expect(statusText(r.upload)).toBe('Afgeleverd');
   });
 
+  test('a service provider\'s OIN shared by two gemeenten does not let one upload for the other (IB002)', async () => {
+    const sp = '00000099000000555500';
+    await w.organisations.add({ kind: 'ketenpartner', code: sp, name: 'Leverancier' });
+    await w.store.organisations.addOin('gemeente:0363', sp);
+    await w.store.organisations.addOin('gemeente:0518', sp);
+    const other = di01({ referentienummer: randomUUID(), zender: { organisatie: '0518', applicatie: 'JeugdApp' } }, payload('jw301', { afzender: '0518' }));
+    const r = await upload(await zipOf([{ name: 'den-haag.xml', content: other }]));
+    expect(r.verslag.map((e) => [e.resultaat, e.foutcode])).toEqual([['geweigerd', 'IB002']]);
+    expect(w.sender.calls).toHaveLength(0);
+  });
+
   test('uploading the same file again: no problem and no double delivery (seed 002 §5)', async () => {
     const zip = await zipOf([{ name: 'a.xml', content: di01({ referentienummer: randomUUID() }) }, { name: 'b.xml', content: di01({ referentienummer: randomUUID() }) }]);
     const first = await upload(zip);
