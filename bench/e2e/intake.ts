@@ -19,8 +19,8 @@ import { performance } from 'node:perf_hooks';
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
-import { createToken } from '../../src/api/tokens.js';
 import { OrganisationService } from '../../src/registry/organisations.js';
+import { TokenService } from '../../src/registry/tokens.js';
 import { RoutingTableService } from '../../src/routing/routes.js';
 import { buildDi01, xmlBestand } from '../../src/stuf/build.js';
 import { jw301OfSize } from '../micro/istandaarden.js';
@@ -116,7 +116,7 @@ export async function intakeRun(world: World, repo: string, opts: { targetBytes:
   const ketenpartner = await organisations.add({ kind: 'ketenpartner', code: partner.config.hub.oin, name: 'Ketenpartner iJw' });
   const partnerCpa = await link(world, hub, partner, 'partner', { profile: 'osb-rm', berichtstroom: 'ijw' }, { organisationId: ketenpartner.id });
   await new RoutingTableService({ store: hub.store, organisations }).setKetenpartner({ berichtstroom: 'ijw', organisation: ketenpartner.id, cpaId: partnerCpa });
-  const { token } = await createToken(hub.store, gem, 'bench');
+  const { token } = await new TokenService(hub.store).create(gem, 'bench', { kind: 'cli', id: 'bench' });
   const configFile = hub.config.source!;
   world.nodes.splice(world.nodes.indexOf(hub), 1);
   await hub.stop();
