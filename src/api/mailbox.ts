@@ -3,6 +3,7 @@
  * selection as ZIP, set/clear the read mark, delete. Scoped: an organisation sees only its own mailbox; the hub
  * operator all (optionally filtered with ?organisation=).
  */
+import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import type { MailboxScope } from '../routing/mailbox.js';
@@ -62,8 +63,7 @@ export const mailboxModule: ApiModule = (ctx) => [
       res.setHeader('Content-Disposition', attachment(`postbus-${new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}.zip`));
       res.setHeader('X-Mailbox-Items', String(items.length));
       // Streamed (yazl): each file is read from the store when the ZIP writer reaches it.
-      stream.on('error', (err) => { ctx.logger.error({ err }, 'mailbox ZIP download failed'); res.destroy(err); });
-      stream.pipe(res);
+      await pipeline(stream, res).catch((err: unknown) => { ctx.logger.error({ err }, 'mailbox ZIP download failed'); res.destroy(); });
     },
   }),
   operation({

@@ -44,6 +44,7 @@ const TAGS: Record<string, string> = {
   messages: 'ebMS messages: send, list, show, raw bytes, pull and confirm',
   routing: 'Routing table per gemeente, berichtstroom and berichttype; chain partners',
   mailbox: 'Portaal mailbox: files waiting for a gemeente',
+  uploads: 'Aanleveren: ZIP files of StUF envelopes, processed in the background, with a verwerkingsverslag',
   meta: 'This document',
 };
 
