@@ -1,14 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { AGB, ANDERE_GEMEENTE, GEMEENTE, runDemoScenario, type DemoResult } from '../../src/demo/scenario.js';
 import { quietPrinter } from '../../src/demo/timeline.js';
-import { BIN, built } from './harness.js';
+import { BIN } from './harness.js';
 import { testPki } from '../helpers/pki.js';
 
 /**
  * `npm run demo` (issue 6 §5, Done when: "the same scenario runs in the test suite"): the scenario function the
  * CLI runs, with a quiet printer, against three real knooppunt processes (dist/) over mutual TLS.
  */
-const e2e = built ? describe : describe.skip;
 const DI01 = 'envelopHeenbericht-ggk_Di01';
 const DU01 = 'envelopRetourbericht-ggk_Du01';
 const FO01 = 'Fo01Bericht';
@@ -16,7 +15,7 @@ const PARTNER_OIN = '00000099000000090000';
 const GEMEENTE_OIN = '00000099000000036300';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-e2e('npm run demo: the scenario', () => {
+describe('npm run demo: the scenario', () => {
   let r: DemoResult;
   const printer = quietPrinter();
 
@@ -115,7 +114,7 @@ e2e('npm run demo: the scenario', () => {
   });
 });
 
-e2e('knooppunt demo (CLI)', () => {
+describe('knooppunt demo (CLI)', () => {
   test('a step that fails ends the demo with exit 1 and a message naming the step', () => {
     const res = spawnSync(process.execPath, [BIN, 'demo', '--dir', '/dev/null/demo'], { encoding: 'utf8' });
     expect(res.status).toBe(1);
