@@ -116,8 +116,14 @@ export function cpaBeheerRoutes(ctx: PortalContext): Router {
       const after = await ctx.cpas.get(loaded.record.cpaId);
       flash(req, 'ok', `Ping Pong geslaagd: Pong ontvangen in ${Math.round(result.roundTripMs)} ms. De CPA is nu ${after?.record.status === 'geactiveerd' ? 'geactiveerd' : after?.record.status ?? 'onbekend'}.`);
     } catch (e) {
-      if (!isGatewayError(e) || e.httpStatus < 500) throw e;
-      flash(req, 'error', `Ping Pong mislukt: ${e.message}. De CPA is niet geactiveerd.`);
+      if (isGatewayError(e) && e.code === 'ERR_CPA_STATE') {
+        // Refused locally, nothing sent (issue 10 §6): a withdrawn or expired CPA, or one outside its period.
+        const status = STATUS_LABELS[record.status] ?? record.status;
+        flash(req, 'error', `Ping Pong niet verstuurd: de CPA is ${status.toLowerCase()} of niet geldig op dit moment. Vraag zo nodig een nieuwe CPA aan.`);
+      } else {
+        if (!isGatewayError(e) || e.httpStatus < 500) throw e;
+        flash(req, 'error', `Ping Pong mislukt: ${e.message}. De CPA is niet geactiveerd.`);
+      }
     }
     res.redirect(303, `${PATH}?gemeente=${encodeURIComponent(gemeente.code)}`);
   });

@@ -3,6 +3,7 @@ import request from 'supertest';
 import type { PortalContext } from '../../../src/portal/context.js';
 import { cpa } from '../routing/helpers.js';
 import { testPki } from '../../helpers/pki.js';
+import { GatewayError } from '../../../src/errors.js';
 import { csrfOf, loginAgent, portalApp, testPortalContext } from '../../helpers/portal.js';
 
 const OIN_A = '00000099000000036300';
@@ -169,6 +170,23 @@ describe('portal pages: Ophalen, Berichtenlog, CPA Beheer, Routeren, Gebruikers;
     const xml = await agent.get(`/cpa-beheer/${m![1]}/download`).expect(200);
     expect(xml.text).toContain('CollaborationProtocolAgreement');
     expect(list.text).toContain('Gegenereerd (wacht op Ping Pong)');
+  });
+
+  test('CPA Beheer: Ping Pong on a withdrawn CPA is refused locally and told at the page, not as an error page', async () => {
+    const ev = { at: '2024-01-01T00:00:00.000Z', event: 'test', detail: null };
+    const a = (await ctx.organisations.list()).find((o) => o.code === '0363')!;
+    await ctx.store.cpas.insert(cpa('CPA-A-WD', OIN_A, { endAt: '2099-01-01T00:00:00.000Z', status: 'ingetrokken', organisationId: a.id }), ev);
+    const pings: string[] = [];
+    // The MSH refuses a Ping on a withdrawn CPA before anything is sent (src/ebms/msh/msh.ts, ERR_CPA_STATE).
+    const msh = { ping: async (id: string) => { pings.push(id); throw new GatewayError('ERR_CPA_STATE', `CPA ${id} is ingetrokken; a Ping is not sent (make a new CPA)`); } };
+    const withMsh = portalApp({ ...ctx, msh: msh as unknown as PortalContext['msh'] });
+    const agent = await loginAgent(withMsh, 'beheer-a', pw);
+    const page = await agent.get('/cpa-beheer').expect(200);
+    const res = await agent.post('/cpa-beheer/CPA-A-WD/ping').type('form').send({ _csrf: csrfOf(page.text) });
+    expect(res.status).toBe(303);
+    const after = await agent.get(res.headers.location!).expect(200);
+    expect(after.text).toContain('Ping Pong niet verstuurd: de CPA is ingetrokken of niet geldig op dit moment.');
+    expect(pings).toEqual(['CPA-A-WD']);
   });
 
   test('Routeren: only activated CPAs are offered; Opslaan stores the routes at once', async () => {
