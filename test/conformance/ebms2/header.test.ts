@@ -32,11 +32,14 @@ describe('b.7-5 header checks, osb-rm + mshSignalsOnly (sync MessageError)', () 
   test('b.7-5 From PartyId with a type the CPA does not give it → Inconsistent @ //Header/MessageHeader/From/PartyId', () =>
     refused((x) => replaceOnce(x, `<eb:PartyId eb:type="urn:osb:oin">${pair.gemeente.oin}<`, `<eb:PartyId eb:type="urn:example:kvk">${pair.gemeente.oin}<`), 'Inconsistent', `${MH}/From/PartyId`));
 
-  test('b.7-5 From/Role missing → Inconsistent @ //Header/MessageHeader/From/Role', () =>
-    refused((x) => replaceOnce(x, '<eb:Role>Deelnemer</eb:Role>', ''), 'Inconsistent', `${MH}/From/Role`));
+  test('ebMS 2.0 §3.1.1 From/Role absent (as Hermes sends) → accepted: the CPA gives the sender one role for this action', async () =>
+    expectAccepted(await toHub(pair, editSoap(msg, (x) => replaceOnce(x, '<eb:Role>Deelnemer</eb:Role>', '')))));
 
-  test('b.7-5 To/Role missing → Inconsistent @ //Header/MessageHeader/To/Role', () =>
-    refused((x) => replaceOnce(x, '<eb:Role>Knooppunt</eb:Role>', ''), 'Inconsistent', `${MH}/To/Role`));
+  test('ebMS 2.0 §3.1.1 To/Role absent → accepted: the CPA gives the receiver one role for this action', async () =>
+    expectAccepted(await toHub(pair, editSoap(msg, (x) => replaceOnce(x, '<eb:Role>Knooppunt</eb:Role>', '')))));
+
+  test('ebMS 2.0 §3.1.1 From and To without Role → accepted', async () =>
+    expectAccepted(await toHub(pair, editSoap(msg, (x) => replaceOnce(replaceOnce(x, '<eb:Role>Knooppunt</eb:Role>', ''), '<eb:Role>Deelnemer</eb:Role>', '')))));
 
   test('b.7-5 From/Role not a role of the sender (no CanSend) → ValueNotRecognized @ //Header/MessageHeader/Action', () =>
     refused((x) => replaceOnce(x, '<eb:Role>Deelnemer</eb:Role>', '<eb:Role>Onbekend</eb:Role>'), 'ValueNotRecognized', `${MH}/Action`));
@@ -119,5 +122,24 @@ describe('b.7-5 header checks, osb-be + none (HTTP 204, MessageError queued)', (
     await expectMessageError(pair.hub, out, msg.messageId, 'Inconsistent', `${MH}/@version`, 'async');
     const rec = (await pair.hub.store.messages.listByRef('out', msg.messageId))[0]!;
     expect((await pair.hub.store.outbox.get(rec.id))?.endpoint).toBe('https://localhost:9443/gemeente/ebms');
+  });
+});
+
+describe('ebMS 2.0 §3.1.1 Role absent and ambiguous', () => {
+  let pair: Pair;
+  beforeAll(async () => { pair = await pairFor('osb-rm', 'mshSignalsOnly'); });
+  afterAll(() => pair.close());
+
+  test('From/Role absent while the CPA gives the sender two roles for the action → Inconsistent @ //Header/MessageHeader/From/Role', async () => {
+    const msg = await prepareDi01(pair);
+    // A CPA that passes validation gives a party one role (DK-17, ROLE_COUNT): the model the pipeline uses gets a second.
+    const { cpa } = await pair.hub.cpas.require(pair.cpaId);
+    const gemeente = cpa.PartyInfo.find((p) => p.PartyId.some((id) => id.value === pair.gemeente.oin))!;
+    const role = gemeente.CollaborationRole[0]!;
+    gemeente.CollaborationRole.push({ ...role, Role: { ...role.Role, name: 'Deelnemer2' } });
+    expect((await pair.hub.cpas.require(pair.cpaId)).cpa).toBe(cpa);
+    await expectMessageError(pair.hub, await toHub(pair, editSoap(msg, (x) => replaceOnce(x, '<eb:Role>Deelnemer</eb:Role>', ''))), msg.messageId, 'Inconsistent', `${MH}/From/Role`, 'sync');
+    // With the Role named, the same CPA resolves.
+    expectAccepted(await toHub(pair, await prepareDi01(pair)));
   });
 });
