@@ -144,6 +144,21 @@ export const messageModule: ApiModule = (ctx) => [
     handler: async ({ params, principal }) => summary(await ctx.messages.markProcessed(await requireVisible(ctx, principal, params.id))),
   }),
   operation({
+    method: 'post', path: '/messages/{id}/release', operationId: 'releaseMessage', tag: 'messages',
+    summary: 'Operator: release a QUARANTINED (poison) message — back to RECEIVED with its attempts reset, processed again at the hub\'s next catch-up (as `knooppunt messages release`)',
+    params: messageId,
+    responses: { 200: { description: 'Released', schema: messageSummary } },
+    errors: { 403: 'Not the hub operator', 404: 'Not found', 409: 'Not QUARANTINED' },
+    handler: async ({ params, principal }) => {
+      if (!principal.isOperator) throw new GatewayError('ERR_FORBIDDEN', 'only the hub operator releases quarantined messages');
+      const rec = await requireVisible(ctx, principal, params.id);
+      const released = await ctx.messages.release(rec);
+      // The gauge from the store, as PoisonGuard.refreshGauge does (issue 10 §12).
+      ctx.metrics.quarantined.set((await ctx.messages.list({ status: 'QUARANTINED', direction: 'in', limit: 100_000 })).length);
+      return summary(released);
+    },
+  }),
+  operation({
     method: 'post', path: '/cpas/{id}/ping', operationId: 'pingCpa', tag: 'cpas',
     summary: 'Ping Pong over the CPA ({"async": true} for an asynchronous Pong); success activates the CPA',
     params: idParams('CPAId'),

@@ -39,4 +39,15 @@ export class MessageService {
     await this.#store.messages.markProcessed(rec.id, new Date().toISOString());
     return (await this.#store.messages.get(rec.id))!;
   }
+
+  /**
+   * Operator (issue 9, poison messages): a QUARANTINED inbound message back to RECEIVED with its attempts reset
+   * (event RELEASED); the running hub processes it again at its next catch-up — as `knooppunt messages release`.
+   */
+  async release(rec: MessageRecord): Promise<MessageRecord> {
+    if (!(await this.#store.messages.release(rec.id, new Date().toISOString()))) {
+      throw new GatewayError('ERR_CONFLICT', `message ${rec.messageId} is ${rec.status}, not QUARANTINED`);
+    }
+    return (await this.#store.messages.get(rec.id))!;
+  }
 }
