@@ -8,6 +8,7 @@ import type { OrganisationService } from './registry/organisations.js';
 import { reportDeliveryFailure } from './routing/delivery-failure.js';
 import { HubProcessor } from './routing/hub-processor.js';
 import { PoisonGuard, fo01ForQuarantined } from './routing/poison.js';
+import { PreflightPool } from './routing/preflight-pool.js';
 import type { StufSender } from './routing/model.js';
 import type { MessageRecord, Store } from './store/store.js';
 import { DI01_ELEMENT, DU01_ELEMENT, FO01_ELEMENT } from './stuf/model.js';
@@ -43,10 +44,13 @@ export function attachHub(config: LoadedConfig, deps: { store: Store; msh: Msh; 
     },
   };
   const hubIdentity = { oin: config.hub.oin, name: config.hub.name, stufZender: { organisatie: 'IB', applicatie: 'GGK' } };
+  const pool = new PreflightPool({ size: config.processing.workers, budgetMs: config.processing.budgetMs });
   const processor = new HubProcessor({
     store, organisations: deps.organisations, sender, hubIdentity,
     // StUF ebMS binding (architecture map): a forwarded message's MessageId is `{referentienummer}@{host}`.
     messageIdDomain: messageIdHost(config),
+    // Issue 9: large messages are parsed and validated off the event loop, within processing.budgetMs.
+    preflight: { pool, thresholdBytes: config.processing.workerThresholdBytes },
   });
   // Poison messages (issue 9): every attempt counted, bounded, overruns recorded, then QUARANTINED with a Fo01.
   const guard = new PoisonGuard({
@@ -123,6 +127,7 @@ export function attachHub(config: LoadedConfig, deps: { store: Store; msh: Msh; 
   };
   return { processor, catchUp, release, stop: () => {
     clearInterval(timer);
+    void pool.close();
     msh.events.off('received', onReceived);
     msh.events.off('expired', onUndelivered);
     msh.events.off('failed', onUndelivered);

@@ -41,7 +41,10 @@ export const configSchema = z.strictObject({
   legacy: z.strictObject({ sha1: z.boolean(), rsa15: z.boolean() }),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),
   metrics: z.strictObject({ requireToken: z.boolean() }),
-  processing: z.strictObject({ maxAttempts: z.number().int().min(1), budgetMs: z.number().int().positive() }),
+  processing: z.strictObject({
+    maxAttempts: z.number().int().min(1), budgetMs: z.number().int().positive(),
+    workerThresholdBytes: z.number().int().min(0), workers: z.number().int().min(1),
+  }),
   shutdown: z.strictObject({ graceMs: z.number().int().positive() }),
   limits: z.strictObject({
     ebmsMaxBytes: z.number().int().positive(),

@@ -43,6 +43,7 @@ import {
   type HubIdentity, type InboundPart, type InboundStufMessage, type ProcessOutcome, type StufSender,
 } from './model.js';
 import { preflightEnvelope } from './preflight.js';
+import type { PreflightPool } from './preflight-pool.js';
 import { cpaProblem } from './routes.js';
 
 export interface HubProcessorOptions {
@@ -55,6 +56,11 @@ export interface HubProcessorOptions {
   routableCpaStatuses?: readonly CpaStatus[];
   /** When set, a forwarded message gets ebMS MessageId `{referentienummer}@{domain}` (StUF ebMS binding). */
   messageIdDomain?: string;
+  /**
+   * Issue 9: messages of at least `thresholdBytes` are preflighted in a worker thread (the pool enforces
+   * processing.budgetMs and terminates an overrunning worker); smaller ones, or all without a pool, inline.
+   */
+  preflight?: { pool: PreflightPool; thresholdBytes: number };
 }
 
 /** The StUF version the hub reads (ggk0210 = StUF-GGk 2.1 patch 04). */
@@ -101,7 +107,8 @@ export class HubProcessor {
     if (!part) return this.#refuse(job, new StufError('RIN001', 'het ebMS-bericht bevat geen StUF-bericht'), undefined);
     job.log.uploadId = msg.portaal?.uploadId ?? null;
 
-    const pre = preflightEnvelope(part.content, { firstOnly: true });
+    const offload = this.#o.preflight && part.content.length >= this.#o.preflight.thresholdBytes ? this.#o.preflight.pool : undefined;
+    const pre = offload ? await offload.run(part.content) : preflightEnvelope(part.content, { firstOnly: true });
     if (pre.kind === 'unreadable') {
       const peeked = peekStuurgegevens(part.content);
       if (peeked) this.#logStuurgegevens(job, peeked);
