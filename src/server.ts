@@ -68,10 +68,14 @@ export async function startKnooppunt(config: LoadedConfig, opts: StartOptions = 
   const organisations = new OrganisationService(store, { audit });
   await organisations.ensureHub(config.hub.oin, config.hub.name);
   // CPA Beheer; expiry warnings (30/7 days) go to the log and the knooppunt_expiring_items gauge (issue 3 §4).
-  const cpas = new CpaService({ store, hub: hubIdentityFromConfig(config), logger, audit, allowLegacySha1: config.legacy.sha1, onWarning: (_id, w) => metrics.expiring.inc({ what: w.what, days: String(w.threshold) }) });
+  const cpas = new CpaService({ store, hub: hubIdentityFromConfig(config), logger, audit, allowLegacySha1: config.legacy.sha1, trustAnchors: config.pem.trustAnchors, onWarning: (_id, w) => metrics.expiring.inc({ what: w.what, days: String(w.threshold) }) });
   let sweeping: Promise<unknown> = Promise.resolve();
   const sweepCpas = () => { metrics.expiring.reset(); sweeping = cpas.sweep().catch((err: unknown) => logger.error({ err }, 'CPA sweep failed')); };
   sweepCpas();
+  // Issue 10 item 3: a configured certificate that is not this node's certificate in a CPA in use, found at start.
+  for (const c of await cpas.certificateCheck()) {
+    for (const m of c.mismatches) logger.warn({ cpaId: c.cpaId, setting: m.setting, certId: m.certId, location: m.location }, m.message);
+  }
   const sweepTimer = setInterval(sweepCpas, 3_600_000).unref();
   // CRLs (DK-30, PKI003): loaded at start, refreshed every tls.crlRefreshMinutes (≤ 4 h); used for the TLS peer
   // (the listener's secure context is swapped after each refresh) and for signing certificates (the MSH).

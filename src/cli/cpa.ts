@@ -83,7 +83,7 @@ async function guarded(io: CliIo, fn: () => Promise<number>): Promise<number> {
 }
 
 const silent = createLogger('silent');
-const service = (store: Store, config: LoadedConfig) => new CpaService({ store, hub: hubIdentityFromConfig(config), logger: silent, audit: cliAudit(config), allowLegacySha1: config.legacy.sha1 });
+const service = (store: Store, config: LoadedConfig) => new CpaService({ store, hub: hubIdentityFromConfig(config), logger: silent, audit: cliAudit(config), allowLegacySha1: config.legacy.sha1, trustAnchors: config.pem.trustAnchors });
 
 /** Read the certificate files; an unreadable file is a problem of its option (not also "is required"). */
 function readCerts(opts: CpaGenerateOpts, problems: Problem[]): Partial<CpaBeheerFields> {
@@ -130,7 +130,7 @@ export async function runCpaGenerate(opts: CpaGenerateOpts, io: CliIo = processI
             owner = await new OrganisationService(st).ownerForOins(requestedOins({ oin: opts.oin, hrn: opts.hrn }));
             return service(st, cfg).generate(defined, { ...(owner ? { organisationId: owner } : {}), actor: cliActor() });
           })
-          : generateCpa(defined, { hub });
+          : generateCpa(defined, { hub, trustAnchors: config.pem.trustAnchors });
       } catch (e) {
         if (e instanceof ValidationError) return e;
         throw e;

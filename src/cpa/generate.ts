@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ValidationError, type Problem } from '../errors.js';
 import { parseCertificate } from '../pki/certificate.js';
+import { verifyChain } from '../pki/trust.js';
 import type {
   ActionBindingPair, CollaborationProtocolAgreement, DocExchange, PartyInfo,
 } from './model.js';
@@ -37,6 +38,8 @@ export interface GenerateOptions {
   templatesDir?: string;
   /** Version part of the CPAId (default a random UUID). */
   uuid?: string;
+  /** The configured trust anchors (tls.trustAnchors): a certificate that does not chain to them is a warning. */
+  trustAnchors?: readonly string[];
 }
 
 export interface GeneratedCpa {
@@ -71,6 +74,27 @@ export function makeCpaId(serviceValue: string, hubOin: string, otherOin: string
 /** Part of an XML ID (NCName) derived from an action name. */
 function idPart(s: string): string {
   return s.replace(/[^\w.-]/g, '_');
+}
+
+/**
+ * Issue 10 item 3: a certificate of the adapter that does not chain to this knooppunt's trust anchors would be
+ * refused at the TLS handshake or at the first signed message; say so at generation (a warning: the anchors of a
+ * test setup may differ from production).
+ */
+function untrustedCertificates(v: { serverCert: { pem: string }; clientCert: { pem: string }; signingCert: { pem: string } }, anchors: readonly string[], now: Date): Problem[] {
+  const out: Problem[] = [];
+  const certs = [['serverCertPem', v.serverCert.pem], ['clientCertPem', v.clientCert.pem], ['signingCertPem', v.signingCert.pem]] as const;
+  const seen = new Set<string>();
+  for (const [path, pem] of certs) {
+    if (seen.has(pem)) continue;
+    seen.add(pem);
+    try {
+      verifyChain(pem, anchors, now, { location: path });
+    } catch (e) {
+      out.push({ path, severity: 'warning', message: `does not chain to the configured trust anchors (tls.trustAnchors): ${(e as Error).message}` });
+    }
+  }
+  return out;
 }
 
 export function generateCpa(fields: CpaBeheerFields, options: GenerateOptions): GeneratedCpa {
@@ -119,7 +143,7 @@ export function generateCpa(fields: CpaBeheerFields, options: GenerateOptions): 
     parseIssues: [],
   };
   return {
-    cpaId, cpa, xml: serializeCpa(cpa), warnings: checked.warnings,
+    cpaId, cpa, xml: serializeCpa(cpa), warnings: [...checked.warnings, ...(options.trustAnchors ? untrustedCertificates(v, options.trustAnchors, now) : [])],
     party: { partyName: v.profielnaam, oin: v.oin, ...(v.hrn ? { hrn: v.hrn } : {}) },
     profile: v.profile, berichtstroom: v.berichtstroom, encryption: v.encryption,
   };

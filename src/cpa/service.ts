@@ -8,6 +8,7 @@ import type { CpaBeheerFields } from './generate-input.js';
 import { ENCRYPTION_CHOICES } from './encryption-variant.js';
 import { ACTIVATED_BY_PING, ACTIVATED_BY_PONG, canTransition, effectiveStatus, expiryWarnings, type ExpiryWarning } from './lifecycle.js';
 import type { CollaborationProtocolAgreement, PartyInfo } from './model.js';
+import { ownCertificateMismatches, type CertificateMismatch } from './own-certificates.js';
 import { parseCpa } from './parse.js';
 import { recogniseBerichtstroom, recogniseProfile } from './recognise.js';
 import { toProblems, validateCpaXml, type CpaValidationResult } from './validate.js';
@@ -26,6 +27,8 @@ export interface CpaServiceOptions {
   allowLegacySha1?: boolean;
   /** Audit trail of generate, import, activate and withdraw (issue 10 §11). */
   audit?: AuditLog;
+  /** The configured trust anchors (tls.trustAnchors): `generate` warns about certificates that do not chain to them. */
+  trustAnchors?: readonly string[];
   /** Raised for every expiry warning found by `sweep()` (the metrics gauge listens). */
   onWarning?: (cpaId: string, w: ExpiryWarning) => void;
 }
@@ -66,7 +69,7 @@ export class CpaService {
   }
 
   async generate(fields: CpaBeheerFields, opts: { organisationId?: string; now?: Date; actor?: Actor } = {}): Promise<GeneratedCpa & { record: CpaRecord }> {
-    const gen = generateCpa(fields, { hub: this.#o.hub, ...(opts.now ? { now: opts.now } : {}), ...(this.#o.templatesDir ? { templatesDir: this.#o.templatesDir } : {}) });
+    const gen = generateCpa(fields, { hub: this.#o.hub, ...(opts.now ? { now: opts.now } : {}), ...(this.#o.templatesDir ? { templatesDir: this.#o.templatesDir } : {}), ...(this.#o.trustAnchors ? { trustAnchors: this.#o.trustAnchors } : {}) });
     const now = (opts.now ?? new Date()).toISOString();
     const record: CpaRecord = {
       cpaId: gen.cpaId, status: 'gegenereerd', source: 'generated', xml: gen.xml, profielnaam: fields.profielnaam,
@@ -91,6 +94,9 @@ export class CpaService {
     if (cpa && !this.selfParty(cpa)) {
       problems.push({ code: 'PARTYID_TYPE', severity: 'error', location: '/CollaborationProtocolAgreement/PartyInfo/PartyId', message: `no party has this knooppunt's OIN ${this.#o.hub.oin}` });
     }
+    // Issue 10 item 3: this node's own certificates must be its party's in the CPA; say which one differs.
+    const self = cpa ? this.selfParty(cpa) : undefined;
+    if (cpa && self) problems.push(...this.#mismatches(cpa, self).map((m) => ({ code: 'CERTIFICATE' as const, severity: 'warning' as const, location: m.location, message: m.message })));
     if (!cpa || problems.some((p) => p.severity === 'error')) {
       throw new GatewayError('ERR_CPA_INVALID', `CPA is not valid: ${problems.filter((p) => p.severity === 'error').length} error(s)`, { problems: toProblems(problems) });
     }
@@ -115,6 +121,28 @@ export class CpaService {
   async #organisationOf(partyOin: string): Promise<string | null> {
     const found = (await this.#o.store.organisations.findByOin(oinOf(partyOin))).filter((o) => o.kind !== 'knooppunt');
     return found.length === 1 ? found[0]!.id : null;
+  }
+
+  #mismatches(cpa: CollaborationProtocolAgreement, self: PartyInfo): CertificateMismatch[] {
+    const h = this.#o.hub;
+    return ownCertificateMismatches(cpa, self, { serverCertPem: h.serverCertPem, clientCertPem: h.clientCertPem, signingCertPem: h.signingCertPem });
+  }
+
+  /**
+   * At start-up (issue 10 item 3): every CPA still in use whose own-party certificates differ from this node's
+   * configured TLS server, client or signing certificate, with each difference.
+   */
+  async certificateCheck(now: Date = new Date()): Promise<{ cpaId: string; mismatches: CertificateMismatch[] }[]> {
+    const out: { cpaId: string; mismatches: CertificateMismatch[] }[] = [];
+    for (const rec of await this.#o.store.cpas.list()) {
+      const status = effectiveStatus(rec, now);
+      if (status === 'verlopen' || status === 'ingetrokken') continue;
+      const loaded = await this.get(rec.cpaId);
+      const self = loaded ? this.selfParty(loaded.cpa) : undefined;
+      const mismatches = loaded && self ? this.#mismatches(loaded.cpa, self) : [];
+      if (mismatches.length > 0) out.push({ cpaId: rec.cpaId, mismatches });
+    }
+    return out;
   }
 
   /** The CPA with its model, cached until it changes. */
