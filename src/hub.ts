@@ -1,6 +1,7 @@
 import type { LoadedConfig } from './config/schema.js';
 import { messageIdHost } from './ebms/msh/factory.js';
 import type { Msh } from './ebms/msh/msh.js';
+import type { SendRequest } from './ebms/outbound/outbound.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
 import { oinOf } from './registry/model.js';
@@ -9,7 +10,7 @@ import { reportDeliveryFailure } from './routing/delivery-failure.js';
 import { HubProcessor } from './routing/hub-processor.js';
 import { PoisonGuard, fo01ForQuarantined } from './routing/poison.js';
 import { PreflightPool } from './routing/preflight-pool.js';
-import type { StufSender } from './routing/model.js';
+import type { StufSendRequest, StufSender } from './routing/model.js';
 import type { MessageRecord, Store } from './store/store.js';
 import { DI01_ELEMENT, DU01_ELEMENT, FO01_ELEMENT } from './stuf/model.js';
 
@@ -28,20 +29,27 @@ export interface HubRole {
 /**
  * Hub mode (architecture "Inbound ebMS pipeline" → hand to the application): every inbound StUF message the MSH
  * accepted goes to the HubProcessor (unwrap, authorise the gemeentecode, validate, route); forwarding goes out
- * through the same MSH. A message is confirmed (PROCESSED) only after the processor is done, so one that was
- * acknowledged but not yet routed when the process died is routed at the next start — nothing accepted is lost.
+ * through the same MSH. A message is confirmed (PROCESSED) in the transaction that stores what the processor did
+ * with it, so one that was acknowledged but not yet routed when the process died is routed at the next start —
+ * nothing accepted is lost — and one that was routed is never routed again.
  */
 export function attachHub(config: LoadedConfig, deps: { store: Store; msh: Msh; organisations: OrganisationService; logger: Logger; metrics?: Metrics }): HubRole {
   const { store, msh, logger } = deps;
+  const request = (req: StufSendRequest): SendRequest => ({
+    cpaId: req.cpaId, action: req.action, parts: req.parts,
+    ...(req.service ? { service: req.service } : {}), ...(req.conversationId ? { conversationId: req.conversationId } : {}),
+    ...(req.refToMessageId ? { refToMessageId: req.refToMessageId } : {}), ...(req.messageId ? { messageId: req.messageId } : {}),
+  });
   const sender: StufSender = {
     async send(req) {
-      const rec = await msh.send({
-        cpaId: req.cpaId, action: req.action, parts: req.parts,
-        ...(req.service ? { service: req.service } : {}), ...(req.conversationId ? { conversationId: req.conversationId } : {}),
-        ...(req.refToMessageId ? { refToMessageId: req.refToMessageId } : {}), ...(req.messageId ? { messageId: req.messageId } : {}),
-      });
+      const rec = await msh.send(request(req));
       return { messageId: rec.messageId };
     },
+    async prepare(req) {
+      const p = await msh.outbound.prepare(request(req));
+      return { msg: p.record, parts: p.parts, event: { at: p.record.createdAt, event: 'QUEUED', detail: `to ${p.delivery.endpoint}` }, delivery: p.delivery };
+    },
+    queued: () => msh.worker.wake(),
   };
   const hubIdentity = { oin: config.hub.oin, name: config.hub.name, stufZender: { organisatie: 'IB', applicatie: 'GGK' } };
   const pool = new PreflightPool({ size: config.processing.workers, budgetMs: config.processing.budgetMs });
@@ -70,9 +78,11 @@ export function attachHub(config: LoadedConfig, deps: { store: Store; msh: Msh; 
       // again would refuse the hub's own forward as a duplicate (IB216) and send the sender a false Fo01.
       const current = await store.messages.get(rec.id);
       if (!current || current.processedAt !== null) return;
+      // The processor marks the message PROCESSED in the same transaction as its outcome (forward queued, mailbox
+      // item or Fo01): a crash before that commit leaves the message to the next catch-up, one after it is final.
       await guard.run(current, async () => {
         const out = await processor.process({
-          ebmsMessageId: rec.messageId, cpaId: rec.cpaId, senderOin: oinOf(rec.fromParty), action: rec.action,
+          id: rec.id, ebmsMessageId: rec.messageId, cpaId: rec.cpaId, senderOin: oinOf(rec.fromParty), action: rec.action,
           conversationId: rec.conversationId, parts: await store.messages.parts(rec.id),
         });
         // Issue 10 §11/§12: one line per routing decision (berichttype, gemeentecode, route or Fo01 code), counted by
@@ -86,9 +96,6 @@ export function attachHub(config: LoadedConfig, deps: { store: Store; msh: Msh; 
             ...(out.foutcode ? { fo01Code: out.foutcode, fo01MessageId: out.fo01MessageId ?? null } : {}),
           },
         }, `routing: ${out.outcome}${out.foutcode ? ` (${out.foutcode})` : ''}`);
-        const at = new Date().toISOString();
-        await store.messages.addEvent(rec.id, { at, event: out.outcome === 'doorgestuurd' ? 'FORWARDED' : out.outcome === 'postbus' ? 'MAILBOX' : 'REFUSED_FO01', detail: out.foutcode ? `${out.foutcode}: ${out.detail}` : out.detail });
-        await store.messages.markProcessed(rec.id, at);
       });
     } catch (err) {
       logger.error({ err, messageId: rec.messageId }, 'hub processing failed; retried at the next catch-up');

@@ -16,6 +16,12 @@
  * Portaal for sending, or not set (IB101); the message must belong to the product tab (IB240); a refusal goes into
  * the verwerkingsverslag instead of a Fo01; a Fo01 cannot be uploaded.
  *
+ * Exactly once. What the hub does with a message — the forward or Fo01 queued in the outbox, or the mailbox item,
+ * the IB216 reservation, the Berichtenlog row — is written in ONE transaction with the inbound message marked
+ * PROCESSED (RoutingRepository.complete). A crash before the commit leaves nothing, and the catch-up at the next
+ * start processes the message from scratch; after the commit the message is never processed again. So no message
+ * is forwarded twice, and none that was forwarded is answered with a (false IB216) Fo01.
+ *
  * Direction and retours. Which way a message goes follows from its functie in the iWmo/iJw catalogue, never from
  * where an earlier message came from: what a gemeente sends (301, 319, 325, and the retours 306/308/316/318 of
  * what it received) goes to the chain partner of the berichtstroom; what the zorgaanbieder side sends (305, 307,
@@ -27,12 +33,12 @@
  * in on; a Fo01 is never answered with a Fo01.
  */
 import { randomUUID } from 'node:crypto';
-import { ValidationError } from '../errors.js';
+import { GatewayError, ValidationError } from '../errors.js';
 import { berichtByType, type Berichtdefinitie } from '../istandaarden/catalogue.js';
 import type { PayloadHeader } from '../istandaarden/extract.js';
 import { AGB_CODE, type Organisation } from '../registry/model.js';
 import type { OrganisationService } from '../registry/organisations.js';
-import type { CpaStatus, RoutingLogEntry, Store, StufReferentie } from '../store/store.js';
+import type { CpaStatus, HubCompletion, HubCompletionResult, OutboundWrite, RoutingLogEntry, Store, StufReferentie } from '../store/store.js';
 import { StufError } from '../stuf/errors.js';
 import { buildFo01, fo01Details } from '../stuf/fo01.js';
 import { DI01_ELEMENT, DU01_ELEMENT, FO01_ELEMENT, type Fo01Bericht, type GgkEnvelop } from '../stuf/model.js';
@@ -79,7 +85,8 @@ interface Job {
   part: InboundPart | undefined;
   log: RoutingLogEntry;
   envelop?: GgkEnvelop;
-  reserved?: StufReferentie;
+  /** IB216 passed for this zender + referentienummer: reserved when the outcome is committed. */
+  referentie?: StufReferentie;
 }
 
 export class HubProcessor {
@@ -131,7 +138,6 @@ export class HubProcessor {
       return await this.#route(job, envelop, pre.header!);
     } catch (err) {
       if (err instanceof StufError) return this.#refuse(job, err, envelop.stuurgegevens);
-      if (job.reserved) await this.#o.store.routing.releaseReferentie(job.reserved);
       throw err;
     }
   }
@@ -188,13 +194,11 @@ export class HubProcessor {
       }
     }
 
-    // IB216: zender + referentienummer unique (reserved now, released again if a later check refuses).
+    // IB216: zender + referentienummer unique. Checked here, reserved atomically with the outcome (#complete); a
+    // message with the same referentie committed meanwhile makes that commit refuse with IB216 after all.
     const ref: StufReferentie = { zenderOrganisatie: sg.zender.organisatie!, zenderApplicatie: sg.zender.applicatie, referentienummer: sg.referentienummer };
-    if (!(await store.routing.reserveReferentie(ref, this.#now().toISOString()))) {
-      throw new StufError('IB216', `zender ${ref.zenderOrganisatie}/${ref.zenderApplicatie} gebruikte referentienummer ${ref.referentienummer} al eerder`,
-        { element: 'GGK:stuurgegevens/StUF:referentienummer' });
-    }
-    job.reserved = ref;
+    if (await store.routing.referentieUsed(ref)) throw ib216(ref);
+    job.referentie = ref;
 
     // IB798 and the sending side of IB101: the exchange as set for the sender.
     const sendRoute = naarAanbieder
@@ -243,36 +247,54 @@ export class HubProcessor {
     const part = job.part!;
     job.log.targetOrganisationId = target.organisation.id;
     if (target.kanaal === 'portaal') {
-      const item = await this.#mailbox.deliver({
+      const item = this.#mailbox.newItem({
         organisationId: target.organisation.id, berichttype: def.berichttype, bestandsnaam: `${def.berichttype}_${sg.referentienummer}.xml`,
         content: part.content, referentienummer: sg.referentienummer, ebmsMessageId: job.msg.ebmsMessageId,
       });
       Object.assign(job.log, { outcome: 'postbus', mailboxItemId: item.id, detail: `in de postbus van ${target.organisation.id}` });
-      await this.#o.store.routing.insertLog(job.log);
+      if (await this.#complete(job, { mailbox: { item, content: part.content } }) === 'referentie-used') {
+        job.log.mailboxItemId = null;
+        throw ib216(job.referentie!);
+      }
       return { outcome: 'postbus', detail: job.log.detail!, referentienummer: sg.referentienummer, mailboxItemId: item.id, logId: job.log.id };
     }
     const heen = sg.crossRefnummer
       ? (await this.#o.store.routing.listLog({ referentienummer: sg.crossRefnummer, outcome: 'doorgestuurd' })).find((r) => r.stufElement === DI01_ELEMENT)
       : undefined;
-    let sent: { messageId: string };
+    // StUF ebMS binding: MessageId `{referentienummer}@{domain}` — unless a forward took it already (IB216 is per
+    // zender, so two applications may use the same referentienummer): then a generated one, not a refusal.
+    const bound = this.#o.messageIdDomain ? `${sg.referentienummer}@${this.#o.messageIdDomain}` : undefined;
+    const messageId = bound && !(await this.#o.store.messages.getByMessageId('out', bound)) ? bound : undefined;
+    let sent: OutboundWrite;
     try {
-      sent = await this.#o.sender.send({
+      sent = await this.#o.sender.prepare({
         cpaId: target.cpaId, action: envelop.element, conversationId: job.msg.conversationId,
         ...(heen?.ebmsMessageId ? { refToMessageId: heen.ebmsMessageId } : {}),
-        ...(this.#o.messageIdDomain ? { messageId: `${sg.referentienummer}@${this.#o.messageIdDomain}` } : {}),
+        ...(messageId ? { messageId } : {}),
         parts: [{ contentId: part.contentId, contentType: part.contentType, content: part.content }],
       });
     } catch (err) {
       throw new StufError('IB101', `doorsturen via CPA ${target.cpaId} mislukt: ${(err as Error).message}`, { element: ONTVANGER_ORG, plek: 'server', cause: err });
     }
     Object.assign(job.log, {
-      outcome: 'doorgestuurd', targetCpaId: target.cpaId, forwardedMessageId: sent.messageId,
+      outcome: 'doorgestuurd', targetCpaId: target.cpaId, forwardedMessageId: sent.msg.messageId,
       detail: `doorgestuurd naar ${target.organisation.id} via CPA ${target.cpaId}`,
     });
-    await this.#o.store.routing.insertLog(job.log);
+    let result: HubCompletionResult;
+    try {
+      result = await this.#complete(job, { outbound: sent });
+    } catch (err) {
+      if (err instanceof GatewayError) throw err; // processed already: nothing to answer
+      Object.assign(job.log, { outcome: 'geweigerd', targetCpaId: null, forwardedMessageId: null });
+      throw new StufError('IB101', `doorsturen via CPA ${target.cpaId} mislukt: ${(err as Error).message}`, { element: ONTVANGER_ORG, plek: 'server', cause: err });
+    }
+    if (result === 'referentie-used') {
+      Object.assign(job.log, { outcome: 'geweigerd', targetCpaId: null, forwardedMessageId: null });
+      throw ib216(job.referentie!);
+    }
     return {
       outcome: 'doorgestuurd', detail: job.log.detail!, referentienummer: sg.referentienummer,
-      forwarded: { cpaId: target.cpaId, messageId: sent.messageId }, logId: job.log.id,
+      forwarded: { cpaId: target.cpaId, messageId: sent.msg.messageId }, logId: job.log.id,
     };
   }
 
@@ -287,54 +309,83 @@ export class HubProcessor {
       .find((r) => r.targetCpaId === job.msg.cpaId && r.stufElement !== FO01_ELEMENT);
     if (!original) {
       Object.assign(job.log, { outcome: 'geweigerd', detail: `Fo01 verwijst naar geen bericht dat over CPA ${job.msg.cpaId} is doorgestuurd` });
-      await this.#o.store.routing.insertLog(job.log);
+      await this.#complete(job, {});
       return { outcome: 'geweigerd', detail: job.log.detail!, referentienummer: sg.referentienummer, logId: job.log.id };
     }
-    const sent = await this.#o.sender.send({
+    const sent = await this.#o.sender.prepare({
       cpaId: original.cpaId, action: FO01_ELEMENT, conversationId: job.msg.conversationId, refToMessageId: original.ebmsMessageId,
       parts: [{ contentId: job.part!.contentId, contentType: job.part!.contentType, content: job.part!.content }],
     });
+    const messageId = sent.msg.messageId;
     Object.assign(job.log, {
       outcome: 'doorgestuurd', gemeentecode: original.gemeentecode, berichtstroom: original.berichtstroom, berichttype: original.berichttype,
-      targetCpaId: original.cpaId, forwardedMessageId: sent.messageId, detail: `Fo01 ${fo01.body.code} teruggestuurd via CPA ${original.cpaId}`,
+      targetCpaId: original.cpaId, forwardedMessageId: messageId, detail: `Fo01 ${fo01.body.code} teruggestuurd via CPA ${original.cpaId}`,
     });
-    await this.#o.store.routing.insertLog(job.log);
-    return { outcome: 'doorgestuurd', detail: job.log.detail!, referentienummer: sg.referentienummer, forwarded: { cpaId: original.cpaId, messageId: sent.messageId }, logId: job.log.id };
+    await this.#complete(job, { outbound: sent });
+    return { outcome: 'doorgestuurd', detail: job.log.detail!, referentienummer: sg.referentienummer, forwarded: { cpaId: original.cpaId, messageId }, logId: job.log.id };
   }
 
   /** Refusal: Fo01 back to the sender (when its stuurgegevens are readable) and a Berichtenlog row. */
   async #refuse(job: Job, error: StufError, refused: PeekedStuurgegevens | GgkEnvelop['stuurgegevens'] | undefined): Promise<ProcessOutcome> {
-    if (job.reserved) await this.#o.store.routing.releaseReferentie(job.reserved);
+    delete job.referentie; // a refused message reserves no referentienummer
     Object.assign(job.log, { outcome: 'geweigerd', foutcode: error.code, detail: error.omschrijving });
     const outcome: ProcessOutcome = { outcome: 'geweigerd', foutcode: error.code, detail: error.omschrijving, logId: job.log.id };
     if (refused) outcome.referentienummer = refused.referentienummer;
-    try {
-      // A Portaal upload's refusal is shown in the verwerkingsverslag (seed 001 §4.1.2), not sent as a Fo01.
-      if (job.msg.portaal) return outcome;
-      let xml: string | undefined;
-      try {
-        xml = refused && buildFo01(refused, error, {
-          zender: { ...this.#o.hubIdentity.stufZender }, tijdstip: this.#now(),
-          ...(job.envelop ? { details: fo01Details(job.envelop) } : {}),
-        });
-      } catch (err) {
-        if (!(err instanceof ValidationError)) throw err;
-      }
-      if (xml) {
-        const sent = await this.#o.sender.send({
-          cpaId: job.msg.cpaId, action: FO01_ELEMENT, conversationId: job.msg.conversationId, refToMessageId: job.msg.ebmsMessageId,
-          parts: [{ contentType: STUF_CONTENT_TYPE, content: Buffer.from(xml, 'utf8') }],
-        });
-        outcome.fo01MessageId = job.log.forwardedMessageId = sent.messageId;
-        job.log.targetCpaId = job.msg.cpaId;
-      } else {
-        job.log.detail = `${error.omschrijving} (geen Fo01: stuurgegevens onleesbaar)`;
-        outcome.detail = job.log.detail;
-      }
-    } finally {
-      await this.#o.store.routing.insertLog(job.log);
+    // A Portaal upload's refusal is shown in the verwerkingsverslag (seed 001 §4.1.2), not sent as a Fo01.
+    if (job.msg.portaal) {
+      await this.#complete(job, {});
+      return outcome;
     }
+    let xml: string | undefined;
+    try {
+      xml = refused && buildFo01(refused, error, {
+        zender: { ...this.#o.hubIdentity.stufZender }, tijdstip: this.#now(),
+        ...(job.envelop ? { details: fo01Details(job.envelop) } : {}),
+      });
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+    }
+    if (!xml) {
+      job.log.detail = `${error.omschrijving} (geen Fo01: stuurgegevens onleesbaar)`;
+      outcome.detail = job.log.detail;
+      await this.#complete(job, {});
+      return outcome;
+    }
+    let fo01: OutboundWrite;
+    try {
+      fo01 = await this.#o.sender.prepare({
+        cpaId: job.msg.cpaId, action: FO01_ELEMENT, conversationId: job.msg.conversationId, refToMessageId: job.msg.ebmsMessageId,
+        parts: [{ contentType: STUF_CONTENT_TYPE, content: Buffer.from(xml, 'utf8') }],
+      });
+    } catch (err) {
+      // The Fo01 cannot be built (e.g. no channel back): the refusal is logged, the message stays unprocessed and
+      // is tried again at the next catch-up.
+      await this.#o.store.routing.insertLog(job.log);
+      throw err;
+    }
+    outcome.fo01MessageId = job.log.forwardedMessageId = fo01.msg.messageId;
+    job.log.targetCpaId = job.msg.cpaId;
+    await this.#complete(job, { outbound: fo01 });
     return outcome;
+  }
+
+  /**
+   * Write the outcome in one transaction with the inbound message PROCESSED (and the IB216 reservation when the
+   * message passed that check). 'referentie-used': nothing was written; the caller refuses with IB216.
+   */
+  async #complete(job: Job, what: Pick<HubCompletion, 'outbound' | 'mailbox'>): Promise<HubCompletionResult> {
+    const { log } = job;
+    const event = {
+      at: this.#now().toISOString(),
+      event: log.outcome === 'doorgestuurd' ? 'FORWARDED' : log.outcome === 'postbus' ? 'MAILBOX' : 'REFUSED_FO01',
+      detail: log.foutcode ? `${log.foutcode}: ${log.detail}` : log.detail,
+    };
+    const result = await this.#o.store.routing.complete({
+      event, log, ...what, ...(job.msg.id !== undefined ? { inboundId: job.msg.id } : {}), ...(job.referentie ? { referentie: job.referentie } : {}),
+    });
+    if (result === 'processed-already') throw new GatewayError('ERR_CONFLICT', `inbound message ${job.msg.ebmsMessageId} was processed already`);
+    if (result === 'committed' && what.outbound) this.#o.sender.queued();
+    return result;
   }
 
   /** An envelope in another StUF-GGk version's namespace (e.g. ggk0310) is IB798, not RIN001. */
@@ -377,4 +428,9 @@ export class HubProcessor {
       targetCpaId: null, forwardedMessageId: null, mailboxItemId: null,
     };
   }
+}
+
+function ib216(ref: StufReferentie): StufError {
+  return new StufError('IB216', `zender ${ref.zenderOrganisatie}/${ref.zenderApplicatie} gebruikte referentienummer ${ref.referentienummer} al eerder`,
+    { element: 'GGK:stuurgegevens/StUF:referentienummer' });
 }

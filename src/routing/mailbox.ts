@@ -43,13 +43,18 @@ export class MailboxService {
   }
 
   async deliver(input: NewMailboxItem): Promise<MailboxItem> {
-    const item: MailboxItem = {
+    const item = this.newItem(input);
+    await this.#store.mailbox.insert(item, input.content);
+    return item;
+  }
+
+  /** The item `deliver` stores, not stored (the hub stores it with the message's outcome in one transaction). */
+  newItem(input: NewMailboxItem): MailboxItem {
+    return {
       id: randomUUID(), organisationId: input.organisationId, berichttype: input.berichttype, bestandsnaam: input.bestandsnaam,
       contentType: input.contentType ?? 'text/xml', size: input.content.length, referentienummer: input.referentienummer ?? null,
       ebmsMessageId: input.ebmsMessageId ?? null, createdAt: this.#now().toISOString(), readAt: null, deletedAt: null,
     };
-    await this.#store.mailbox.insert(item, input.content);
-    return item;
   }
 
   /** Items of the scope's organisation (the operator: of `filter.organisationId`, or all). */

@@ -3,7 +3,7 @@
  * application → StUF unwrap → gemeentecode authorisation → payload validation → route). Types shared by the
  * routing table, the HubProcessor and the mailbox.
  */
-import type { CpaStatus, RouteBerichtstroom, RouteKanaal, RouteRichting, RoutingOutcome } from '../store/store.js';
+import type { CpaStatus, OutboundWrite, RouteBerichtstroom, RouteKanaal, RouteRichting, RoutingOutcome } from '../store/store.js';
 import type { StufFoutcode } from '../stuf/errors.js';
 
 export type { RouteBerichtstroom, RouteKanaal, RouteRichting, RoutingOutcome };
@@ -32,6 +32,8 @@ export interface InboundPart {
 
 /** A business message the MSH accepted (and acknowledged) for the hub, or an entry of a Portaal upload. */
 export interface InboundStufMessage {
+  /** The stored inbound message: marked PROCESSED in the same transaction as what the hub did with it. */
+  id?: string;
   /** The ebMS MessageId; '' for a Portaal upload. */
   ebmsMessageId: string;
   /** The CPA it came in over; '' for a Portaal upload. */
@@ -68,9 +70,17 @@ export interface StufSendRequest {
   parts: { contentId?: string; contentType: string; content: Buffer }[];
 }
 
-/** Outbound ebMS for the hub: implemented by the MSH (puts the message in the outbox durably). */
+/** Outbound ebMS for the hub: implemented by the MSH. */
 export interface StufSender {
+  /** Build the message and put it in the outbox durably (its own transaction). */
   send(req: StufSendRequest): Promise<{ messageId: string }>;
+  /**
+   * Build the message (signed, ready for the outbox) without storing it: the hub stores it in the same transaction
+   * as the inbound message's outcome (RoutingRepository.complete), then calls queued().
+   */
+  prepare(req: StufSendRequest): Promise<OutboundWrite>;
+  /** Messages were put in the outbox: send them. */
+  queued(): void;
 }
 
 export interface HubIdentity {

@@ -207,6 +207,12 @@ export interface OutboxRepository {
   /** Done (acknowledged, delivered, or given up): remove the row, set the message status, add the event. */
   complete(messageId: string, status: MessageStatus, event: MessageEvent): Promise<void>;
   /**
+   * Done, in ONE transaction: the outbox row removed and — only when the message's status is one of `from` — the
+   * new status set with `events`; true when the status changed. A crash can never leave a settled message (e.g.
+   * DELIVERED by its Acknowledgment) in the outbox, to be sent again and then expired.
+   */
+  completeIf(messageId: string, from: MessageStatus[], status: MessageStatus, events: MessageEvent[]): Promise<boolean>;
+  /**
    * Release every lease at start-up. SQLite has one instance, so a lease still set was held by a process that
    * died (SIGKILL, power loss) and must not hold its deliveries back until it runs out. (PostgreSQL: leases of
    * instances that stopped sending heartbeats.)
@@ -309,11 +315,44 @@ export interface RoutingRepository {
   reserveReferentie(ref: StufReferentie, at: string): Promise<boolean>;
   /** Frees a reservation again (the message was refused after the IB216 check). */
   releaseReferentie(ref: StufReferentie): Promise<void>;
+  /** IB216 read-only: true when zender + referentienummer was recorded before. */
+  referentieUsed(ref: StufReferentie): Promise<boolean>;
   insertLog(entry: RoutingLogEntry): Promise<void>;
   listLog(filter?: RoutingLogFilter): Promise<RoutingLogEntry[]>;
   /** Retention: deletes Berichtenlog rows from before `before`; returns how many. */
   purgeLog(before: string): Promise<number>;
+  /**
+   * Everything the hub did with one inbound StUF message, in ONE durable transaction: the inbound message marked
+   * PROCESSED with its event, the IB216 reservation, the forward or Fo01 put in the outbox (or the mailbox item),
+   * the Berichtenlog row. A crash leaves all of it or none, so a message is never forwarded twice nor answered
+   * with a false IB216 after it was forwarded. Nothing is written when the inbound message was processed already
+   * or the referentie is taken (a concurrent message with the same zender + referentienummer).
+   */
+  complete(c: HubCompletion): Promise<HubCompletionResult>;
 }
+
+/** An outbound message with its outbox row, as the MSH built it, not yet stored. */
+export interface OutboundWrite {
+  msg: MessageRecord;
+  parts: MessagePart[];
+  event: MessageEvent;
+  delivery?: Delivery;
+}
+
+export interface HubCompletion {
+  /** The stored inbound message (id), marked PROCESSED; absent when the message was never stored (unit use). */
+  inboundId?: string;
+  /** The event added to the inbound message (FORWARDED, MAILBOX, REFUSED_FO01). */
+  event: MessageEvent;
+  log: RoutingLogEntry;
+  /** IB216: zender + referentienummer recorded now. */
+  referentie?: StufReferentie;
+  /** The forward or the Fo01, queued. */
+  outbound?: OutboundWrite;
+  mailbox?: { item: MailboxItem; content: Buffer };
+}
+
+export type HubCompletionResult = 'committed' | 'processed-already' | 'referentie-used';
 
 /** A file in an organisation's Portaal mailbox ("Bestanden ophalen"). */
 export interface MailboxItem {

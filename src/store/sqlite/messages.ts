@@ -66,7 +66,11 @@ function offsetIn(raw: Buffer, part: Buffer): number | null {
   return at >= 0 && at + part.length <= raw.length ? at : null;
 }
 
-export function sqliteMessages(db: Db): { messages: MessageRepository; outbox: OutboxRepository } {
+/**
+ * The synchronous message writes, for use inside a transaction (the repositories below, and the hub's one-
+ * transaction completion in hub-completion.ts).
+ */
+export function messageWriters(db: Db) {
   const insMsg = db.prepare(`INSERT INTO messages (id, message_id, direction, kind, cpa_id, conversation_id, ref_to_message_id, from_party,
     to_party, service, action, status, timestamp, time_to_live, content_type, raw, reply_id, processed_at, created_at, updated_at)
     VALUES (@id, @messageId, @direction, @kind, @cpaId, @conversationId, @refToMessageId, @fromParty, @toParty, @service, @action,
@@ -75,6 +79,29 @@ export function sqliteMessages(db: Db): { messages: MessageRepository; outbox: O
   const insEvent = db.prepare('INSERT INTO message_events (message_id, at, event, detail) VALUES (?, ?, ?, ?)');
   const insDelivery = db.prepare(`INSERT INTO deliveries (message_id, endpoint, attempts, max_attempts, retry_interval_ms, next_attempt_at, expires_at, awaiting_ack, last_error)
     VALUES (@messageId, @endpoint, @attempts, @maxAttempts, @retryIntervalMs, @nextAttemptAt, @expiresAt, @awaitingAck, @lastError)`);
+  const processed = db.prepare("UPDATE messages SET status = 'PROCESSED', processed_at = ?, updated_at = ? WHERE id = ? AND direction = 'in' AND processed_at IS NULL");
+  const addEvent = (id: string, e: MessageEvent) => { insEvent.run(id, e.at, e.event, e.detail); };
+  const addDelivery = (d: Delivery) => { insDelivery.run({ ...d, awaitingAck: d.awaitingAck ? 1 : 0 }); };
+  const insertAll = (m: MessageRecord, ps: MessagePart[], e: MessageEvent) => {
+    insMsg.run(m);
+    ps.forEach((p, i) => {
+      const at = offsetIn(m.raw, p.content);
+      if (at === null) insPart.run(m.id, i, p.contentId, p.contentType, p.content, null, null);
+      else insPart.run(m.id, i, p.contentId, p.contentType, EMPTY, at, p.content.length);
+    });
+    addEvent(m.id, e);
+  };
+  /** Status PROCESSED + event; false when the message was processed already (or is not inbound). */
+  const markProcessed = (id: string, at: string) => {
+    const changed = processed.run(at, at, id).changes > 0;
+    if (changed) addEvent(id, { at, event: 'PROCESSED', detail: null });
+    return changed;
+  };
+  return { insertAll, addDelivery, addEvent, markProcessed };
+}
+
+export function sqliteMessages(db: Db): { messages: MessageRepository; outbox: OutboxRepository } {
+  const { insertAll, addDelivery, addEvent, markProcessed } = messageWriters(db);
   const byId = db.prepare('SELECT * FROM messages WHERE id = ?');
   const byMessageId = db.prepare('SELECT * FROM messages WHERE direction = ? AND message_id = ?');
   const byRef = db.prepare('SELECT * FROM messages WHERE direction = ? AND ref_to_message_id = ? ORDER BY created_at, id');
@@ -86,18 +113,7 @@ export function sqliteMessages(db: Db): { messages: MessageRepository; outbox: O
   const attempt = db.prepare("UPDATE messages SET processing_attempts = processing_attempts + 1 WHERE id = ? AND direction = 'in' AND processed_at IS NULL RETURNING processing_attempts");
   const quarantined = db.prepare("UPDATE messages SET status = 'QUARANTINED', processed_at = ?, updated_at = ? WHERE id = ? AND direction = 'in' AND processed_at IS NULL");
   const released = db.prepare("UPDATE messages SET status = 'RECEIVED', processed_at = NULL, processing_attempts = 0, updated_at = ? WHERE id = ? AND status = 'QUARANTINED'");
-  const processed = db.prepare("UPDATE messages SET status = 'PROCESSED', processed_at = ?, updated_at = ? WHERE id = ? AND direction = 'in' AND processed_at IS NULL");
 
-  const addDelivery = (d: Delivery) => insDelivery.run({ ...d, awaitingAck: d.awaitingAck ? 1 : 0 });
-  const insertAll = (m: MessageRecord, ps: MessagePart[], e: MessageEvent) => {
-    insMsg.run(m);
-    ps.forEach((p, i) => {
-      const at = offsetIn(m.raw, p.content);
-      if (at === null) insPart.run(m.id, i, p.contentId, p.contentType, p.content, null, null);
-      else insPart.run(m.id, i, p.contentId, p.contentType, EMPTY, at, p.content.length);
-    });
-    insEvent.run(m.id, e.at, e.event, e.detail);
-  };
   const inboundTx = db.transaction((m: MessageRecord, ps: MessagePart[], e: MessageEvent, reply?: { msg: MessageRecord; delivery?: Delivery }) => {
     const existing = byMessageId.get(m.direction, m.messageId) as Row | undefined;
     if (existing) return { inserted: false, existing: toRecord(existing) };
@@ -115,7 +131,7 @@ export function sqliteMessages(db: Db): { messages: MessageRepository; outbox: O
   const grouped = groupCommit(db);
   const statusTx = db.transaction((id: string, status: MessageRecord['status'], e?: MessageEvent) => {
     setStatus.run(status, e?.at ?? new Date().toISOString(), id);
-    if (e) insEvent.run(id, e.at, e.event, e.detail);
+    if (e) addEvent(id, e);
   });
 
   const purgeMessages = db.prepare(`DELETE FROM messages WHERE created_at < ?
@@ -149,18 +165,12 @@ export function sqliteMessages(db: Db): { messages: MessageRepository; outbox: O
       return db.transaction(() => {
         const at = e?.at ?? new Date().toISOString();
         const changed = db.prepare(`UPDATE messages SET status = ?, updated_at = ? WHERE id = ? AND status IN (${from.map(() => '?').join(',')})`).run(status, at, id, ...from).changes > 0;
-        if (changed && e) insEvent.run(id, e.at, e.event, e.detail);
+        if (changed && e) addEvent(id, e);
         return changed;
       })();
     },
-    async addEvent(id, e) { insEvent.run(id, e.at, e.event, e.detail); },
-    async markProcessed(id, at) {
-      return db.transaction(() => {
-        const changed = processed.run(at, at, id).changes > 0;
-        if (changed) insEvent.run(id, at, 'PROCESSED', null);
-        return changed;
-      })();
-    },
+    async addEvent(id, e) { addEvent(id, e); },
+    async markProcessed(id, at) { return db.transaction(() => markProcessed(id, at))(); },
     async countProcessingAttempt(id) {
       const row = attempt.get(id) as { processing_attempts: number } | undefined;
       return row?.processing_attempts ?? 0;
@@ -168,14 +178,14 @@ export function sqliteMessages(db: Db): { messages: MessageRepository; outbox: O
     async quarantine(id, at, reason) {
       return db.transaction(() => {
         const changed = quarantined.run(at, at, id).changes > 0;
-        if (changed) insEvent.run(id, at, 'QUARANTINED', reason);
+        if (changed) addEvent(id, { at, event: 'QUARANTINED', detail: reason });
         return changed;
       })();
     },
     async release(id, at) {
       return db.transaction(() => {
         const changed = released.run(at, id).changes > 0;
-        if (changed) insEvent.run(id, at, 'RELEASED', 'released by the operator: processed again at the next catch-up');
+        if (changed) addEvent(id, { at, event: 'RELEASED', detail: 'released by the operator: processed again at the next catch-up' });
         return changed;
       })();
     },
@@ -198,7 +208,15 @@ export function sqliteMessages(db: Db): { messages: MessageRepository; outbox: O
   const completeTx = db.transaction((id: string, s: MessageRecord['status'], e: MessageEvent) => {
     del.run(id);
     setStatus.run(s, e.at, id);
-    insEvent.run(id, e.at, e.event, e.detail);
+    addEvent(id, e);
+  });
+
+  const completeIfTx = db.transaction((id: string, from: MessageRecord['status'][], s: MessageRecord['status'], es: MessageEvent[]) => {
+    del.run(id);
+    const changed = db.prepare(`UPDATE messages SET status = ?, updated_at = ? WHERE id = ? AND status IN (${from.map(() => '?').join(',')})`)
+      .run(s, es[0]?.at ?? new Date().toISOString(), id, ...from).changes > 0;
+    if (changed) for (const e of es) addEvent(id, e);
+    return changed;
   });
 
   const outbox: OutboxRepository = {
@@ -209,6 +227,7 @@ export function sqliteMessages(db: Db): { messages: MessageRepository; outbox: O
     async get(id) { const r = getDelivery.get(id) as DeliveryRow | undefined; return r ? toDelivery(r) : null; },
     async reschedule(id, u) { resched.run({ messageId: id, ...u, awaitingAck: u.awaitingAck ? 1 : 0 }); },
     async complete(id, s, e) { completeTx(id, s, e); },
+    async completeIf(id, from, s, es) { return completeIfTx(id, from, s, es); },
     async releaseLeases() { return db.prepare('UPDATE deliveries SET lease_owner = NULL, lease_until = NULL WHERE lease_owner IS NOT NULL').run().changes; },
     async enqueue(d) { return insDeliveryOrIgnore.run({ ...d, awaitingAck: d.awaitingAck ? 1 : 0 }).changes > 0; },
     async nextDueAt() { return (nextDue.get() as { at: string | null }).at; },

@@ -1,5 +1,5 @@
 import type {
-  KetenpartnerRoute, MailboxItem, MailboxRepository, RouteRecord, RoutingLogEntry, RoutingRepository,
+  KetenpartnerRoute, MailboxItem, MailboxRepository, RouteRecord, RoutingLogEntry, RoutingRepository, StufReferentie,
 } from '../store.js';
 import type { Db } from './database.js';
 
@@ -34,7 +34,19 @@ const LOG_COLUMNS: Record<keyof RoutingLogEntry, string> = {
 const LOG_KEYS = Object.keys(LOG_COLUMNS) as (keyof RoutingLogEntry)[];
 const LOG_SELECT = `SELECT ${LOG_KEYS.map((k) => `${LOG_COLUMNS[k]} AS ${k}`).join(', ')} FROM routing_log`;
 
-export function sqliteRouting(db: Db): RoutingRepository {
+/** Berichtenlog insert and IB216 reservation, synchronous (for the hub's one-transaction completion). */
+export function routingWriters(db: Db) {
+  const reserve = db.prepare(`INSERT OR IGNORE INTO stuf_referenties (zender_organisatie, zender_applicatie, referentienummer, created_at)
+    VALUES (?, ?, ?, ?)`);
+  const insLog = db.prepare(`INSERT INTO routing_log (${LOG_KEYS.map((k) => LOG_COLUMNS[k]).join(', ')}) VALUES (${LOG_KEYS.map((k) => `@${k}`).join(', ')})`);
+  return {
+    /** false when zender + referentienummer was recorded before. */
+    reserve: (ref: StufReferentie, at: string) => reserve.run(ref.zenderOrganisatie, ref.zenderApplicatie, ref.referentienummer, at).changes > 0,
+    insertLog: (e: RoutingLogEntry) => { insLog.run({ ...e, uploadId: e.uploadId ?? null }); },
+  };
+}
+
+export function sqliteRouting(db: Db, complete: RoutingRepository['complete']): RoutingRepository {
   const upsert = db.prepare(`INSERT INTO routes (gemeentecode, berichtstroom, berichttype, richting, kanaal, cpa_id, stuf_versie, updated_at, updated_by)
     VALUES (@gemeentecode, @berichtstroom, @berichttype, @richting, @kanaal, @cpaId, @stufVersie, @updatedAt, @updatedBy)
     ON CONFLICT (gemeentecode, berichtstroom, berichttype, richting) DO UPDATE SET kanaal = excluded.kanaal, cpa_id = excluded.cpa_id,
@@ -49,10 +61,9 @@ export function sqliteRouting(db: Db): RoutingRepository {
     stuf_versie = excluded.stuf_versie, updated_at = excluded.updated_at, updated_by = excluded.updated_by`);
   const getKeten = db.prepare('SELECT * FROM ketenpartner_routes WHERE berichtstroom = ?');
   const allKeten = db.prepare('SELECT * FROM ketenpartner_routes ORDER BY berichtstroom');
-  const reserve = db.prepare(`INSERT OR IGNORE INTO stuf_referenties (zender_organisatie, zender_applicatie, referentienummer, created_at)
-    VALUES (?, ?, ?, ?)`);
+  const { reserve, insertLog } = routingWriters(db);
   const release = db.prepare('DELETE FROM stuf_referenties WHERE zender_organisatie = ? AND zender_applicatie = ? AND referentienummer = ?');
-  const insLog = db.prepare(`INSERT INTO routing_log (${LOG_KEYS.map((k) => LOG_COLUMNS[k]).join(', ')}) VALUES (${LOG_KEYS.map((k) => `@${k}`).join(', ')})`);
+  const used = db.prepare('SELECT 1 FROM stuf_referenties WHERE zender_organisatie = ? AND zender_applicatie = ? AND referentienummer = ?');
 
   const purgeLog = db.prepare('DELETE FROM routing_log WHERE at < ?');
   return {
@@ -66,10 +77,12 @@ export function sqliteRouting(db: Db): RoutingRepository {
     async upsertKetenpartner(k) { upsertKeten.run(k); },
     async getKetenpartner(stroom) { const r = getKeten.get(stroom) as KetenRow | undefined; return r ? toKeten(r) : null; },
     async listKetenpartners() { return (allKeten.all() as KetenRow[]).map(toKeten); },
-    async reserveReferentie(ref, at) { return reserve.run(ref.zenderOrganisatie, ref.zenderApplicatie, ref.referentienummer, at).changes > 0; },
+    async reserveReferentie(ref, at) { return reserve(ref, at); },
     async releaseReferentie(ref) { release.run(ref.zenderOrganisatie, ref.zenderApplicatie, ref.referentienummer); },
     async purgeLog(before) { return purgeLog.run(before).changes; },
-    async insertLog(e) { insLog.run({ ...e, uploadId: e.uploadId ?? null }); },
+    async referentieUsed(ref) { return used.get(ref.zenderOrganisatie, ref.zenderApplicatie, ref.referentienummer) !== undefined; },
+    async insertLog(e) { insertLog(e); },
+    complete,
     async listLog(f = {}) {
       const where: string[] = [];
       const args: unknown[] = [];
@@ -96,10 +109,16 @@ const toItem = (r: MailboxRow): MailboxItem => ({
 
 const ITEM_COLUMNS = 'id, organisation_id, berichttype, bestandsnaam, content_type, size, referentienummer, ebms_message_id, created_at, read_at, deleted_at';
 
-export function sqliteMailbox(db: Db): MailboxRepository {
-  const countItems = db.prepare('SELECT COUNT(*) AS n FROM mailbox_items WHERE deleted_at IS NULL');
+/** A mailbox item insert, synchronous (for the hub's one-transaction completion). */
+export function mailboxWriter(db: Db): (item: MailboxItem, content: Buffer) => void {
   const ins = db.prepare(`INSERT INTO mailbox_items (${ITEM_COLUMNS}, content) VALUES (@id, @organisationId, @berichttype, @bestandsnaam,
     @contentType, @size, @referentienummer, @ebmsMessageId, @createdAt, @readAt, @deletedAt, @content)`);
+  return (item, content) => { ins.run({ ...item, content }); };
+}
+
+export function sqliteMailbox(db: Db): MailboxRepository {
+  const insert = mailboxWriter(db);
+  const countItems = db.prepare('SELECT COUNT(*) AS n FROM mailbox_items WHERE deleted_at IS NULL');
   const get = db.prepare(`SELECT ${ITEM_COLUMNS} FROM mailbox_items WHERE id = ?`);
   const content = db.prepare('SELECT content FROM mailbox_items WHERE id = ?');
   const setRead = db.prepare('UPDATE mailbox_items SET read_at = ? WHERE id = ? AND deleted_at IS NULL');
@@ -108,7 +127,7 @@ export function sqliteMailbox(db: Db): MailboxRepository {
     AND ((read_at IS NOT NULL AND read_at < @readBefore) OR created_at < @createdBefore)`);
   const purge = db.prepare('DELETE FROM mailbox_items WHERE created_at < ?');
   return {
-    async insert(item, data) { ins.run({ ...item, content: data }); },
+    async insert(item, data) { insert(item, data); },
     async count() { return (countItems.get() as { n: number }).n; },
     async get(id) { const r = get.get(id) as MailboxRow | undefined; return r ? toItem(r) : null; },
     async content(id) { const r = content.get(id) as { content: Buffer } | undefined; return r ? r.content : null; },

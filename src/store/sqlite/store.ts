@@ -3,6 +3,7 @@ import type {
   StoreStatus, TokenRepository, UploadRepository, UserRepository,
 } from '../store.js';
 import { sqliteCpas } from './cpas.js';
+import { hubCompletion } from './hub-completion.js';
 import { sqliteMessages } from './messages.js';
 import { migrate, openDatabase, schemaVersion, type Db } from './database.js';
 import { sqliteOrganisations, sqliteTokens } from './organisations.js';
@@ -34,7 +35,7 @@ export class SqliteStore implements Store {
     this.tokens = sqliteTokens(db);
     this.cpas = sqliteCpas(db);
     ({ messages: this.messages, outbox: this.outbox } = sqliteMessages(db));
-    this.routing = sqliteRouting(db);
+    this.routing = sqliteRouting(db, hubCompletion(db));
     this.mailbox = sqliteMailbox(db);
     this.users = sqliteUsers(db);
     this.sessions = sqliteSessions(db);

@@ -1,4 +1,5 @@
 /** Test world for src/routing: a store with gemeenten, a samenwerkingsverband, the chain partner, CPAs, routes. */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../../src/paths.js';
@@ -6,7 +7,7 @@ import { OrganisationService } from '../../../src/registry/organisations.js';
 import { HubProcessor } from '../../../src/routing/hub-processor.js';
 import type { InboundStufMessage, StufSendRequest, StufSender } from '../../../src/routing/model.js';
 import { RoutingTableService } from '../../../src/routing/routes.js';
-import type { CpaRecord } from '../../../src/store/store.js';
+import type { CpaRecord, OutboundWrite } from '../../../src/store/store.js';
 import { SqliteStore } from '../../../src/store/sqlite/store.js';
 import { buildDi01, buildDu01, xmlBestand, type EnvelopInput } from '../../../src/stuf/build.js';
 
@@ -63,13 +64,36 @@ export function inbound(xml: string | Buffer, from: { oin: string; cpaId: string
   };
 }
 
+/**
+ * Records what the hub asks to send. `prepare` returns an outbound message the hub then stores itself (in the
+ * transaction that marks the inbound message processed); `queued` counts the wake-ups after such a commit.
+ */
 export class FakeSender implements StufSender {
   readonly calls: StufSendRequest[] = [];
   fail: Error | null = null;
+  wakeups = 0;
+  #seq = 0;
   async send(req: StufSendRequest): Promise<{ messageId: string }> {
+    return { messageId: (await this.prepare(req)).msg.messageId };
+  }
+  async prepare(req: StufSendRequest): Promise<OutboundWrite> {
     if (this.fail) throw this.fail;
     this.calls.push(req);
-    return { messageId: req.messageId ?? `out-${this.calls.length}@hub.example` };
+    const at = NOW.toISOString();
+    const n = ++this.#seq;
+    const messageId = req.messageId ?? `out-${n}@hub.example`;
+    return {
+      msg: {
+        id: randomUUID(), messageId, direction: 'out', kind: 'business', cpaId: req.cpaId, conversationId: req.conversationId ?? 'conv',
+        refToMessageId: req.refToMessageId ?? null, fromParty: OIN.hub, toParty: 'peer', service: 'GGK', action: req.action, status: 'PENDING',
+        timestamp: at, timeToLive: null, contentType: 'multipart/related', raw: Buffer.alloc(0), replyId: null, processedAt: null, createdAt: at, updatedAt: at,
+      },
+      parts: req.parts.map((p, i) => ({ contentId: p.contentId ?? `part-${i}`, contentType: p.contentType, content: p.content })),
+      event: { at, event: 'QUEUED', detail: null },
+    };
+  }
+  queued(): void {
+    this.wakeups += 1;
   }
   last(): StufSendRequest {
     const c = this.calls[this.calls.length - 1];

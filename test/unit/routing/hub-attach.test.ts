@@ -30,7 +30,6 @@ test('a message the received-path processed is not processed again from a stale 
       get: async (id: string) => { const r = rows.get(id); return r ? { ...r } : null; },
       parts: async () => [],
       addEvent: async (_id: string, e: MessageEvent) => { events.push(e); },
-      markProcessed: async (id: string, at: string) => { rows.get(id)!.processedAt = at; rows.get(id)!.status = 'PROCESSED'; },
       countProcessingAttempt: async (id: string) => (rows.get(id)!.processedAt === null ? 1 : 0),
       list: async () => [],
     },
@@ -45,6 +44,10 @@ test('a message the received-path processed is not processed again from a stale 
     const calls: string[] = [];
     role.processor.process = async (m) => {
       calls.push(m.ebmsMessageId);
+      // what RoutingRepository.complete does in the processor's one transaction: the event and PROCESSED
+      const row = rows.get(m.id!)!;
+      events.push({ at: '2025-01-01T00:00:01Z', event: 'FORWARDED', detail: 'doorgestuurd naar ketenpartner' });
+      Object.assign(row, { processedAt: '2025-01-01T00:00:01Z', status: 'PROCESSED' });
       return { outcome: 'doorgestuurd', detail: 'doorgestuurd naar ketenpartner', logId: 'l1' } satisfies ProcessOutcome;
     };
     emitter.emit('received', record('m1'));
@@ -64,7 +67,6 @@ test('every routing decision is one log line (berichttype, gemeentecode, route o
     messages: {
       get: async (id: string) => { const r = rows.get(id); return r ? { ...r } : null; },
       parts: async () => [], addEvent: async () => undefined,
-      markProcessed: async (id: string, at: string) => { rows.get(id)!.processedAt = at; },
       countProcessingAttempt: async (id: string) => (rows.get(id)!.processedAt === null ? 1 : 0),
       list: async () => [],
     },
@@ -78,7 +80,10 @@ test('every routing decision is one log line (berichttype, gemeentecode, route o
   const metrics = new Metrics();
   const role = attachHub(config, { store, msh, organisations: {} as OrganisationService, logger, metrics });
   try {
-    role.processor.process = async () => ({ outcome: 'geweigerd', foutcode: 'IB002', detail: 'niet geautoriseerd', logId: 'l2', fo01MessageId: 'f@hub', berichttype: 'JW301', gemeentecode: '0518' });
+    role.processor.process = async (m) => {
+      rows.get(m.id!)!.processedAt = '2025-01-01T00:00:01Z'; // PROCESSED in the processor's one transaction
+      return { outcome: 'geweigerd', foutcode: 'IB002', detail: 'niet geautoriseerd', logId: 'l2', fo01MessageId: 'f@hub', berichttype: 'JW301', gemeentecode: '0518' };
+    };
     emitter.emit('received', record('m2'));
     for (let i = 0; i < 200 && rows.get('m2')!.processedAt === null; i++) await new Promise((r) => setTimeout(r, 5));
     expect(lines.map((l) => l.routing).filter(Boolean)).toEqual([
