@@ -133,12 +133,13 @@ export class Application {
 /** Resends recognised as duplicates (ebMS 2.0 §6.4.1): DUPLICATE events on a node's inbound business messages. */
 export async function duplicatesAt(n: Node, cpaId: string): Promise<number> {
   let d = 0;
-  for (let offset = 0; ; offset += 1000) {
-    const page = (await n.api<{ messages: { id: string }[] }>('GET', `/api/messages?direction=in&kind=business&cpaId=${encodeURIComponent(cpaId)}&limit=1000&offset=${offset}`)).body.messages;
-    for (const m of page) {
+  for (let cursor = ''; ;) {
+    const page = (await n.api<{ messages: { id: string }[]; nextCursor: string | null }>('GET', `/api/messages?direction=in&kind=business&cpaId=${encodeURIComponent(cpaId)}&limit=1000${cursor}`)).body;
+    for (const m of page.messages) {
       const full = (await n.api<{ events: { event: string }[] }>('GET', `/api/messages/${m.id}`)).body;
       d += full.events.filter((e) => e.event === 'DUPLICATE').length;
     }
-    if (page.length < 1000) return d;
+    if (!page.nextCursor) return d;
+    cursor = `&cursor=${page.nextCursor}`;
   }
 }

@@ -17,10 +17,11 @@ interface Msg { id: string; messageId: string; action: string; status: string }
 
 async function list(n: Node, q: string): Promise<Msg[]> {
   const out: Msg[] = [];
-  for (let offset = 0; ; offset += 1000) {
-    const page = (await n.api<{ messages: Msg[] }>('GET', `/api/messages?${q}&limit=1000&offset=${offset}`)).body.messages;
-    out.push(...page);
-    if (page.length < 1000) return out;
+  for (let cursor = ''; ;) {
+    const page = (await n.api<{ messages: Msg[]; nextCursor: string | null }>('GET', `/api/messages?${q}&limit=1000${cursor}`)).body;
+    out.push(...page.messages);
+    if (!page.nextCursor) return out;
+    cursor = `&cursor=${page.nextCursor}`;
   }
 }
 
