@@ -101,7 +101,8 @@ export async function createNode(name: string, party: string, mode: 'hub' | 'ada
       } catch (e) {
         // A pooled keep-alive connection the server closed while this process was blocked (spawnSync of the CLI
         // starting the other node) fails with "other side closed" before the request is read: send it once more.
-        if ((e as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw e;
+        // ECONNRESET is the same race seen from the socket (issue 17 run on a loaded machine).
+        if (!['UND_ERR_SOCKET', 'ECONNRESET'].includes((e as { cause?: { code?: string } }).cause?.code ?? '')) throw e;
         r = await call();
       }
       const text = await r.text();
