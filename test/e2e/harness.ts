@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { testPki } from '../helpers/pki.js';
  * API token — started with the real CLI (`node bin/knooppunt.js serve`), as an operator would.
  */
 export const BIN = join(packageRoot, 'bin', 'knooppunt.js');
+export const built = existsSync(join(packageRoot, 'dist', 'cli', 'main.js'));
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
