@@ -167,7 +167,9 @@ export class InboundPipeline {
         const target = await checkAnswerSignal(this.#d, loaded.cpa, env, ctx.soapXml);
         const record = messageRecord(h, { direction: 'in', status: 'RECEIVED', raw: ctx.req.body, contentType: ctx.req.contentType, at: now });
         const stored = await this.#d.store.messages.insertInbound(record, [], { at: record.createdAt, event: 'RECEIVED', detail: null });
-        if (stored.inserted) await applyCheckedAnswerSignal(this.#d, this.#events, env, target, record);
+        // Applied again when it is a duplicate: the first copy may have been stored by a process that died before
+        // applying it, and the peer resends its stored answer when we resend (idempotent: status-guarded).
+        await applyCheckedAnswerSignal(this.#d, this.#events, env, target, stored.inserted ? record : stored.existing!);
         return { outcome: 'signal', record, reply: { status: 204 } };
       }
       default:

@@ -47,16 +47,17 @@ export async function applyCheckedAnswerSignal(deps: MshDeps, events: MshEvents,
   const at = (deps.now?.() ?? new Date()).toISOString();
   switch (h.Action) {
     case 'Acknowledgment': {
-      if (await deps.store.messages.setStatusIf(out.id, ['PENDING', 'SENT'], 'DELIVERED', { at, event: 'DELIVERED', detail: `Acknowledgment ${h.MessageData.MessageId}` })) {
-        await deps.store.outbox.complete(out.id, 'DELIVERED', { at, event: 'ACK', detail: null });
+      // Status and outbox row in one transaction: a crash in between would resend (and expire) a delivered message.
+      if (await deps.store.outbox.completeIf(out.id, ['PENDING', 'SENT'], 'DELIVERED', [
+        { at, event: 'DELIVERED', detail: `Acknowledgment ${h.MessageData.MessageId}` }, { at, event: 'ACK', detail: null }])) {
         events.emit('delivered', out);
       }
       break;
     }
     case 'MessageError': {
       const reason = (env.ErrorList?.Error ?? []).map((e) => `${e.errorCode} at ${e.location ?? '?'}: ${e.Description?.value ?? ''}`).join('; ');
-      if (await deps.store.messages.setStatusIf(out.id, ['PENDING', 'SENT', 'DELIVERED'], 'FAILED', { at, event: 'FAILED', detail: `MessageError: ${reason}` })) {
-        await deps.store.outbox.complete(out.id, 'FAILED', { at, event: 'MESSAGE_ERROR', detail: reason });
+      if (await deps.store.outbox.completeIf(out.id, ['PENDING', 'SENT', 'DELIVERED'], 'FAILED', [
+        { at, event: 'FAILED', detail: `MessageError: ${reason}` }, { at, event: 'MESSAGE_ERROR', detail: reason }])) {
         events.emit('failed', out, reason);
       }
       break;

@@ -80,7 +80,8 @@ export class Msh {
       const loaded = await this.#d.cpas.require(sent.cpaId);
       const record = messageRecord(h, { direction: 'in', status: 'RECEIVED', raw: res.body, contentType: res.contentType ?? 'text/xml', at });
       const stored = await this.#d.store.messages.insertInbound(record, [], { at: record.createdAt, event: 'RECEIVED', detail: 'synchronous response' });
-      if (stored.inserted) await applyAnswerSignal(this.#d, this.events, loaded.cpa, env, mime.soapPart.content.toString('utf8'), record);
+      // Applied again for a duplicate: the first copy may have been stored by a process that died before applying it.
+      await applyAnswerSignal(this.#d, this.events, loaded.cpa, env, mime.soapPart.content.toString('utf8'), stored.inserted ? record : stored.existing!);
       return h.Action === 'Acknowledgment' || h.Action === 'MessageError' ? h.Action : 'other';
     } catch (e) {
       await this.#d.store.messages.addEvent(sent.id, { at: at.toISOString(), event: 'RESPONSE_INVALID', detail: (e as Error).message });

@@ -102,9 +102,11 @@ export class DeliveryWorker {
     const expired = d.expiresAt !== null && now.getTime() >= new Date(d.expiresAt).getTime();
     if (expired || d.attempts >= d.maxAttempts) {
       const reason = `DeliveryFailure: ${expired ? `TimeToLive ${d.expiresAt} passed` : `no Acknowledgment after ${d.attempts} attempt(s)`}${d.lastError ? ` (last: ${d.lastError})` : ''}`;
-      await this.#d.store.outbox.complete(msg.id, 'EXPIRED', { at, event: 'EXPIRED', detail: reason });
-      this.#d.logger.warn({ messageId: msg.messageId, cpaId: msg.cpaId, reason }, 'delivery given up');
-      this.#events.emit('expired', msg, reason);
+      // Only a message still waiting expires; one settled meanwhile (e.g. DELIVERED) just leaves the outbox.
+      if (await this.#d.store.outbox.completeIf(msg.id, ['PENDING', 'SENT'], 'EXPIRED', [{ at, event: 'EXPIRED', detail: reason }])) {
+        this.#d.logger.warn({ messageId: msg.messageId, cpaId: msg.cpaId, reason }, 'delivery given up');
+        this.#events.emit('expired', msg, reason);
+      }
       return;
     }
     const attempts = d.attempts + 1;
@@ -124,16 +126,14 @@ export class DeliveryWorker {
     if (res.status < 200 || res.status >= 300) {
       if (isRetryableStatus(res.status)) return retry(`HTTP ${res.status}`);
       const reason = `HTTP ${res.status} from ${d.endpoint} (DK-33: 3xx/4xx are errors)`;
-      await this.#d.store.outbox.complete(msg.id, 'FAILED', { at, event: 'FAILED', detail: reason });
-      this.#events.emit('failed', msg, reason);
+      if (await this.#d.store.outbox.completeIf(msg.id, ['PENDING', 'SENT'], 'FAILED', [{ at, event: 'FAILED', detail: reason }])) this.#events.emit('failed', msg, reason);
       return;
     }
     const answer = res.body.length > 0 ? await this.#onResponse(msg, res) : 'none';
     if (answer === 'Acknowledgment' || answer === 'MessageError') return; // the signal handler completed it
     const reliable = msg.kind === 'business' && d.maxAttempts > 1 && d.retryIntervalMs > 0 && msg.status !== 'DELIVERED';
     if (!reliable) {
-      if (await this.#d.store.messages.setStatusIf(msg.id, ['PENDING', 'SENT'], 'DELIVERED', { at, event: 'DELIVERED', detail: `HTTP ${res.status}` })) {
-        await this.#d.store.outbox.complete(msg.id, 'DELIVERED', { at, event: 'SENT', detail: null });
+      if (await this.#d.store.outbox.completeIf(msg.id, ['PENDING', 'SENT'], 'DELIVERED', [{ at, event: 'DELIVERED', detail: `HTTP ${res.status}` }, { at, event: 'SENT', detail: null }])) {
         this.#events.emit('delivered', msg);
       }
       return;
