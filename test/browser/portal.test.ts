@@ -8,11 +8,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { MailboxService } from '../../src/routing/mailbox.js';
 import { SqliteStore } from '../../src/store/sqlite/store.js';
-import { built, createNode, waitFor, type Node } from '../e2e/harness.js';
+import { createNode, waitFor, type Node } from '../e2e/harness.js';
 import { testPki } from '../helpers/pki.js';
 import { CHROMIUM, check, launch } from './browser.js';
 
-const run = built && existsSync(CHROMIUM) ? describe : describe.skip;
+// Chromium is installed by .ci/run; where it is missing the suite is skipped, which .ci/run counts as a failure.
+const run = existsSync(CHROMIUM) ? describe : describe.skip;
 const T = 240_000;
 
 run('portal in the browser', () => {
