@@ -30,7 +30,6 @@ describe('npm run demo: the scenario', () => {
       ['ketenpartner', 'adapter', PARTNER_OIN, 0],
     ]);
     for (const n of r.nodes) expect(n.ebms).toMatch(/^https:\/\/localhost:\d+\/ebms$/);
-    expect(r.elapsedMs).toBeLessThan(60_000);
   });
 
   test('the hub registered the organisations', () => {

@@ -64,8 +64,10 @@ describe('e2e: hub and adapter processes over mTLS', () => {
   });
 
   test('the receiver down for several RetryIntervals: delivered after it comes back (DK-09, DK-33)', async () => {
+    // TimeToLive = RetryInterval x (Retries + 1) = 61 s: the restart on a loaded machine must not race it.
+    const patient = await link(hub, adapter, { profile: 'osb-rm-s', syncReplyMode: 'none', retries: 60, retryInterval: 'PT1S' });
     await hub.kill('SIGKILL');
-    const sent = await send(adapter, asyncLink.cpaId);
+    const sent = await send(adapter, patient.cpaId);
     await waitFor('a retry', async () => (await show(adapter, sent.id)).events!.filter((e) => e.event === 'RETRY').length >= 2 || null, 20_000);
     await hub.start();
     const m = await waitFor('DELIVERED', async () => { const x = await show(adapter, sent.id); return x.status === 'DELIVERED' ? x : null; }, 30_000);

@@ -67,8 +67,13 @@ describe('DeliveryWorker against a scripted HTTPS peer', () => {
     pair.gemeente.msh.events.on('expired', (r, reason) => expired.push([r.id, reason]));
     const rec = await pair.gemeente.msh.send({ cpaId: pair.cpaId, action: 'envelopHeenbericht-ggk_Di01', parts: [payload(100)] });
     expect(await until(rec.id, ['EXPIRED'])).toBe('EXPIRED');
-    expect(hitsOf(rec.messageId)).toBe(4);
-    expect(expired.filter(([id]) => id === rec.id).map(([, reason]) => reason)).toEqual([expect.stringMatching(/^DeliveryFailure: (no Acknowledgment after 4 attempt\(s\)|TimeToLive .* passed)$/)]);
+    const reasons = expired.filter(([id]) => id === rec.id).map(([, reason]) => reason);
+    expect(reasons).toEqual([expect.stringMatching(/^DeliveryFailure: (no Acknowledgment after 4 attempt\(s\)|TimeToLive .* passed)/)]);
+    // Retries + 1 = 4 attempts — unless the TimeToLive (RetryInterval x 4 = 0.8 s) ran out first on a slow machine:
+    // then fewer, never more. No assertion depends on how fast the machine is.
+    if (reasons[0]!.includes('no Acknowledgment')) expect(hitsOf(rec.messageId)).toBe(4);
+    else expect(hitsOf(rec.messageId)).toBeLessThanOrEqual(4);
+    expect(hitsOf(rec.messageId)).toBeGreaterThanOrEqual(1);
   });
 
   test('HTTP 404 is an error: FAILED at once, not retried (DK-33)', async () => {
